@@ -1,0 +1,137 @@
+"""Parser speed: milliseconds per seed plan and throughput in MB/s, against interpreter start-up.
+
+Run with ``make bench``; writes its figures, with date and machine, to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from newinfra.parsing import parse_text  # noqa: E402
+
+SEEDS = sorted((ROOT / "tests" / "data" / "seeds").glob("*.txt"))
+
+
+def best_of(fn, repeat: int) -> tuple[float, float]:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), statistics.median(times)
+
+
+def interpreter_startup(repeat: int = 15) -> float:
+    """Median wall time of ``python -c pass`` (the bar a 30 KB parse must beat)."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+COLD = """
+import sys, time
+t0 = time.perf_counter()
+from newinfra.parsing import parse_text
+t1 = time.perf_counter()
+parse_text(open(sys.argv[1], encoding="utf-8").read())
+t2 = time.perf_counter()
+print(t1 - t0, t2 - t1)
+"""
+
+
+def cold_parse(seed: Path, repeat: int = 7) -> tuple[float, float]:
+    """Median import time and first-parse time in a fresh interpreter (dictionaries not loaded)."""
+    imports, parses = [], []
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, "-c", COLD, str(seed)], check=True, capture_output=True, text=True, cwd=ROOT
+        ).stdout.split()
+        imports.append(float(out[0]))
+        parses.append(float(out[1]))
+    return statistics.median(imports), statistics.median(parses)
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.node()} · {cpu or platform.processor()} · {os.cpu_count()} cores · Python {platform.python_version()}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--write", metavar="MD", help="write the results to this Markdown file")
+    ap.add_argument("--repeat", type=int, default=30)
+    args = ap.parse_args()
+
+    rows = []
+    for seed in SEEDS:
+        text = seed.read_text(encoding="utf-8")
+        size = len(text.encode("utf-8"))
+        parse_text(text)  # warm caches (OpenCC dictionaries, regexes)
+        best, median = best_of(lambda text=text: parse_text(text), args.repeat)
+        rows.append((seed.name, size, best, median))
+    startup = interpreter_startup()
+    cold = [(seed.name, *cold_parse(seed)) for seed in SEEDS]
+    total_bytes = sum(r[1] for r in rows)
+    total_median = sum(r[3] for r in rows)
+    lines = [
+        "# Benchmarks",
+        "",
+        "Figures from `make bench` (benchmarks/bench_parse.py). Timings on shared machines are noisy;",
+        "compare figures from one run, not across runs.",
+        "",
+        "## Parser",
+        "",
+        f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}; best and median of {args.repeat} parses after one warm-up.",
+        "",
+        "| document | size | best ms | median ms | MB/s (median) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, size, best, median in rows:
+        lines.append(
+            f"| {name} | {size / 1024:.1f} KB | {best * 1e3:.2f} | {median * 1e3:.2f} | {size / median / 1e6:.2f} |"
+        )
+    lines += [
+        f"| **all seeds** | {total_bytes / 1024:.1f} KB | | {total_median * 1e3:.2f} | {total_bytes / total_median / 1e6:.2f} |",
+        "",
+        f"Interpreter start-up (`python -c pass`, median of 15): {startup * 1e3:.1f} ms. "
+        f"Parsing a ~30 KB plan takes {max(r[3] for r in rows) / startup:.2f}× that.",
+        "",
+        "First parse in a fresh interpreter (median of 7), which includes loading the OpenCC",
+        "dictionaries for a Traditional text:",
+        "",
+        "| document | import newinfra.parsing ms | first parse ms | first parse ÷ start-up |",
+        "| --- | ---: | ---: | ---: |",
+        *[f"| {n} | {i * 1e3:.1f} | {p * 1e3:.1f} | {p / startup:.2f} |" for n, i, p in cold],
+        "",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    if args.write:
+        Path(args.write).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.write).write_text(report, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Normalise: script detection, a Simplified working copy of the text, mainland vocabulary.
+
+The later stages search a *working copy* of the source that has exactly the same length:
+Traditional characters become Simplified one for one and full-width ASCII becomes half-width.
+A span found in the working copy is therefore the same span of the source, which is how
+``text`` and ``responsibility_raw`` keep the source script while everything else is Simplified.
+Vocabulary (網際網路 → 互联网) changes lengths, so it is applied only to output strings.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# Frequent characters that exist only in Traditional script; enough to tell the scripts apart
+# without loading OpenCC for a Simplified text.
+_TRADITIONAL_ONLY = set(
+    "們個來時為國學經發動現產業區體說會後從對開關點實際術這裡進過還讓應該資與無幾處將專當總條數據"
+    "網絡務員話門間題東車長電線構場設備節義協議醫療農藥廣廠護權壓環響聯繫連結規劃計畫書記錄標準質"
+    "價營運維監測塊鏈雲頻寬導覽優勢項類級層園紀檢驗認證輸儲衛軟訊號碼鐵燈樁億萬龍頭幹領傳統轉換創"
+    "辦範圍籌財稅"
+)
+
+# Taiwan → mainland vocabulary, applied after OpenCC t2s to *output* strings. Order matters:
+# longer entries first so that 智慧型 is seen before 智慧.
+_VOCABULARY: list[tuple[str, str]] = [
+    ("网际网路", "互联网"),
+    ("网际网络", "互联网"),
+    ("区域网路", "局域网"),
+    ("网路", "网络"),
+    ("人工智慧", "人工智能"),
+    ("智慧型", "智能"),
+    ("最佳化", "优化"),
+    ("数位化", "数字化"),
+    ("数位", "数字"),
+    ("套用", "应用"),
+    ("伺服器", "服务器"),
+    ("捷运", "地铁"),
+    ("资料库", "数据库"),
+    ("资料", "数据"),
+    ("软体", "软件"),
+    ("硬体", "硬件"),
+    ("程式", "程序"),
+    ("行动通讯", "移动通信"),
+    ("宽频", "宽带"),
+    ("云端运算", "云计算"),
+    ("物联网路", "物联网"),
+    ("晶片", "芯片"),
+    ("韧体", "固件"),
+    ("计画", "计划"),
+    ("影音", "视频"),
+    ("视讯", "视频"),
+    ("回响", "响应"),
+    ("讯号", "信号"),
+]
+# 资料 is also a mainland word in some compounds; keep these as they are.
+_PROTECTED = ["资料室", "档案资料", "智慧城市"]
+
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+# Output strings keep Chinese punctuation as written; only full-width digits, letters and
+# spaces become half-width (５Ｇ → 5G).
+_FULLWIDTH_ALNUM = {
+    cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+}
+_FULLWIDTH_ALNUM[0x3000] = 0x20
+
+
+@cache
+def _opencc(config: str):
+    import opencc  # imported lazily: a Simplified text never needs it
+
+    return opencc.OpenCC(config)
+
+
+def detect_script(text: str) -> str:
+    """``"traditional"`` when the text is written in Traditional characters, else ``"simplified"``."""
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    if not cjk:
+        return "simplified"
+    trad = sum(1 for ch in text if ch in _TRADITIONAL_ONLY)
+    if trad / cjk > 0.01:
+        return "traditional"
+    if trad == 0:
+        return "simplified"
+    # Few hits: ask OpenCC how much of the text would change.
+    converted = _opencc("t2s").convert(text)
+    changed = sum(1 for a, b in zip(text, converted, strict=False) if a != b)
+    return "traditional" if changed / cjk > 0.01 else "simplified"
+
+
+def to_simplified_same_length(text: str, script: str) -> str:
+    """Simplified characters and half-width ASCII, with exactly the length of ``text``."""
+    text = text.translate(_FULLWIDTH)
+    if script != "traditional":
+        return text
+    cc = _opencc("t2s")
+    out = []
+    for line in text.split("\n"):
+        conv = cc.convert(line)
+        if len(conv) != len(line):  # a phrase changed length: convert character by character
+            conv = "".join(c if len(c) == 1 else ch for ch, c in ((ch, cc.convert(ch)) for ch in line))
+        out.append(conv)
+    return "\n".join(out)
+
+
+_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u4e00-\u9fff“”‘’、，。（）])\s+|\s+(?=[\u4e00-\u9fff“”‘’、，。（）])")
+
+
+def mainland(s: str, script: str = "simplified") -> str:
+    """An output string: Simplified characters, mainland vocabulary, no stray spaces."""
+    s = s.translate(_FULLWIDTH_ALNUM)
+    if script == "traditional":
+        s = _opencc("t2s").convert(s)
+        for word in _PROTECTED:
+            s = s.replace(word, "\0" + str(_PROTECTED.index(word)) + "\0")
+        for tw, cn in _VOCABULARY:
+            s = s.replace(tw, cn)
+        for i, word in enumerate(_PROTECTED):
+            s = s.replace("\0" + str(i) + "\0", word)
+    s = _SPACE_BETWEEN_CJK.sub("", s)
+    return s.strip()
+
+
+# Web-page debris that surrounds a plan copied from a government site.
+_DEBRIS = re.compile(
+    r"^\s*(当前位置|當前位置|您的位置|首页\s*[>›»]|发表于|發表於|发布时间|發佈時間|发布日期|来源[:：]|來源[:：]|"
+    r"浏览次数|瀏覽次數|字号|字體|字体|打印本页|关闭窗口|關閉窗口|分享到|【打印】|【关闭】|扫一扫|"
+    r"公开方式|公開方式|索引号|索引號|主题分类|主題分類|文\s*号|成文日期|发布机构|發佈機構)"
+)
+_DEBRIS_TAIL = re.compile(r"\s*(关注|關注|分享|打印|收藏)\s*$")
+
+
+def is_debris(line: str) -> bool:
+    """True for a breadcrumb, a publication stamp or a share/print button line."""
+    s = line.strip()
+    if not s:
+        return False
+    if _DEBRIS.match(s):
+        return True
+    return s in {"关注", "關注", "打印", "关闭", "分享", "收藏", "【打印】", "【关闭】", "TOP", "返回顶部"}

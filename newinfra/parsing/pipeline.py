@@ -1,0 +1,113 @@
+"""read → normalise → structure → responsibilities → quantities → PlanDocument."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from .model import PlanDocument, Section, Task
+from .normalise import detect_script, mainland, to_simplified_same_length
+from .quantities import find_targets
+from .responsibilities import find_responsibilities
+from .structure import Heading, build_skeleton
+
+GOAL_SECTION = re.compile(r"(目标|总体要求|发展目标|主要目标|工作目标|总体目标|预期目标)")
+DEADLINE = re.compile(r"(?:到|至)?\s*(20\d{2})\s*年\s*(底前|年底前|前|底|末)?")
+
+
+def _path(path: list[Heading]) -> str:
+    return "/".join(
+        f"{h.number}{' ' if h.number.startswith('第') else ''}{h.title}"
+        if h.number.startswith(("(", "第"))
+        else f"{h.number}、{h.title}"
+        for h in path
+    )
+
+
+def _task_title(body: str) -> str:
+    m = re.search(r"[。:;!?]", body)
+    if m and m.start() <= 40:
+        return body[: m.start()]
+    m = re.search(r"[,，]", body)
+    if m and m.start() <= 40:
+        return body[: m.start()]
+    return body[:40]
+
+
+def _deadline(text: str) -> str | None:
+    """The latest deadline an item states, as 2022年底 / 2021年."""
+    best = None
+    for m in DEADLINE.finditer(text):
+        if not (m.group(2) or text[max(0, m.start() - 1) : m.start()] in ("到", "至")):
+            continue
+        year = int(m.group(1))
+        label = f"{year}年底" if m.group(2) in ("底", "底前", "年底前", "末") else f"{year}年"
+        if best is None or year >= best[0]:
+            best = (year, label)
+    return best[1] if best else None
+
+
+def parse_text(src: str, source: str | None = None) -> PlanDocument:
+    """Parse the text of a plan. Never raises on text input; an unstructured text gives an
+    empty plan."""
+    src = src.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    script = detect_script(src)
+    work = to_simplified_same_length(src, script)
+    sk = build_skeleton(src, work, script)
+    period_start = (sk.period or {}).get("start")
+
+    doc = PlanDocument(title=sk.title, script=script, period=sk.period, source=source)
+    for h in sk.headings:
+        parent = None
+        level = sk.levels[h.kind]
+        for other in reversed(sk.headings[: sk.headings.index(h)]):
+            if sk.levels[other.kind] < level:
+                parent = other.number
+                break
+        doc.sections.append(Section(h.number, h.title, parent, level))
+
+    for it in sk.items:
+        section = _path(it.path)
+        body_start = it.line.start + (len(it.line.text) - len(_item_rest(it)))
+        body_src = src[body_start : it.end]
+        resp = find_responsibilities(src, work, it.line.start, it.end, script)
+        title_work = _task_title(work[body_start : it.end])
+        task = Task(
+            number=it.number,
+            title=mainland(src[body_start : body_start + len(title_work)], script).rstrip("。.,，;； "),
+            section=section,
+            text=body_src.strip(),
+            lead_units=resp.lead_units,
+            all_units=resp.all_units,
+            responsibility_raw=" | ".join(resp.raw),
+            deadline=_deadline(work[body_start : it.end]),
+        )
+        doc.tasks.append(task)
+        doc.targets.extend(
+            find_targets(src, work, body_start, it.end, script, it.number, section, period_start)
+        )
+
+    for block in sk.blocks:
+        if block.start < sk.preamble_end:
+            continue
+        section = _path(block.path)
+        goal = any(GOAL_SECTION.search(h.title) for h in block.path)
+        doc.targets.extend(
+            find_targets(src, work, block.start, block.end, script, None, section or None, period_start, goal)
+        )
+    doc.targets.sort(key=lambda t: src.find(t.text))
+    return doc
+
+
+def _item_rest(it) -> str:
+    from .structure import classify
+
+    c = classify(it.line, "", "simplified")
+    return c[2] if c else it.line.text
+
+
+def parse_file(path: str | os.PathLike) -> PlanDocument:
+    from .read import read_document
+
+    source = read_document(path)
+    return parse_text(source.text, os.path.basename(os.fspath(path)))

@@ -1,0 +1,367 @@
+"""Quantities: the planned quantitative targets of a stretch of plan text.
+
+A target is a number with a magnitude and a measure word (3.89万个, 250万千瓦, 1200亿元, 两项),
+or a bare ratio with a comparator (PUE低于1.3), read together with its comparator (超过 → >),
+its deadline year (到2022年) and whether it is a yearly rate (平均每年新建3个). Numbers that are
+not targets are skipped: dates, technology names (5G, 4K, IPv6, 110千伏), ordinals, document
+numbers, formula names (1+N), eligibility thresholds (150万元以上的项目), subsidy amounts and
+figures already achieved (截至…已建成…).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Target
+from .normalise import mainland
+from .numerals import chinese_to_int
+
+MAGNITUDE = {"万亿": 10**12, "千万": 10**7, "百万": 10**6, "亿": 10**8, "万": 10**4, "千": 10**3, "百": 100}
+UNITS = sorted(
+    "平方公里 平方米 万千瓦 千瓦时 千瓦 兆瓦 公里 千米 次/天 个百分点 百分点 % PF PB TB EB Gbps Mbps GW MW kW km "
+    "个 座 根 户 家 元 台 项 所 条 处 套 人 名 亩 吨 辆 架 艘 部 款 只 张 件 场 宗 栋 间 床 倍 米 路 批次 种 类 "
+    "片 篇 支 颗 块 张 位 人次 万人次".split(),
+    key=len,
+    reverse=True,
+)
+CN_UNITS = "座台项家所条处套"
+NUMBER = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)"
+    r"(?:\s*(?P<dash>[—\-–~～]+|至|到)\s*(?P<num2>\d+(?:\.\d+)?))?"
+    r"\s*(?P<mag>万亿|千万|百万|亿|万|千(?![瓦米伏兆克])|百(?!分))?"
+    r"\s*(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
+    r"(?P<post>以上|以下|左右|以内|余|多)?"
+)
+CN_NUMBER = re.compile(
+    r"(?P<num>[一二两三四五六七八九十]{1,3})(?P<mag>万|亿)?(?P<unit>["
+    + CN_UNITS
+    + r"个])(?P<post>以上|左右)?"
+)
+CLAUSE_BREAK = re.compile(r"[,，;；:：!?！？]")
+SENTENCE_BREAK = re.compile(r"[。;；!?！？\n]")
+YEAR = re.compile(
+    r"(?P<pre>到|至|截至|截止|在|于)?\s*(?P<year>20\d{2})\s*年(?P<post>底前|年底前|前|底|末|年底)?"
+)
+ACHIEVED = re.compile(r"(截至|截止|已经|已建成|已累计|已有|现有|目前|当前|已达|已完成|已形成|已培育)")
+SUBSIDY = re.compile(r"(给予|奖励|补助|补贴|资助|扶持资金|最高|不超过.*万元的)")
+CREATION_VERB = re.compile(
+    r"(建成|建设|新建|打造|培育|形成|集聚|孵化|创建|布局|引进|建立|部署|推动建设|新增|发展|实现)"
+)
+VERB_WORDS = [
+    "平均每年",
+    "每年",
+    "年均",
+    "累计",
+    "力争",
+    "争取",
+    "推动",
+    "带动",
+    "新建",
+    "建成",
+    "建设",
+    "打造",
+    "培育",
+    "形成",
+    "集聚",
+    "孵化",
+    "接入",
+    "部署",
+    "运营",
+    "完成",
+    "实现",
+    "达到",
+    "超过",
+    "突破",
+    "引进",
+    "创建",
+    "布局",
+    "新增",
+    "发展",
+    "吸引",
+    "开通",
+    "认定",
+    "建立",
+    "引导",
+    "支持",
+    "扶持",
+    "达",
+    "超",
+    "约",
+    "近",
+    "不低于",
+    "不少于",
+    "不超过",
+    "大于",
+    "小于",
+    "低于",
+    "高于",
+    "和",
+    "再",
+    "新",
+]
+MONEY_NOUN = re.compile(r"(基金|投资|资金|产值|营业收入|营收|收入|销售额|规模|融资|税收|增加值)")
+LEADING_NOISE = re.compile(
+    r"^(?:到|至)?\s*(?:20\d{2}\s*年(?:底|末)?(?:前)?)?[,，]?\s*(?:全市|全省|全区|全国|我市|本市)?"
+    r"(?:力争实现|力争|争取|预计|计划)?"
+)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int  # after unit and post-comparator
+    value: float | int
+    value_max: float | int | None
+    unit: str
+    post: str
+    had_magnitude: bool
+
+
+def _num(s: str) -> float | int:
+    v = float(s)
+    return int(v) if v.is_integer() else v
+
+
+def _scale(v: float | int, mag: str | None) -> float | int:
+    if not mag:
+        return v
+    r = round(v * MAGNITUDE[mag], 6)
+    return int(r) if float(r).is_integer() else r
+
+
+def _mentions(work: str, start: int, end: int) -> list[Mention]:
+    out: list[Mention] = []
+    for m in NUMBER.finditer(work, start, end):
+        a, b = m.start(), m.end()
+        before = work[max(0, a - 1) : a]
+        after = work[m.end("num2") if m.group("num2") else m.end("num") :][:1]
+        unit, mag, post = m.group("unit") or "", m.group("mag"), m.group("post") or ""
+        tail = work[b : b + 3]
+        # Technology names, versions and formulas: 5G, IPv6, T3, 1+N, 2G/3G.
+        if re.match(r"[A-Za-z0-9./+]", before) or (not unit and re.match(r"[A-Za-z+/]", after)):
+            continue
+        if unit and re.match(r"[A-Za-z]", unit[-1]) and re.match(r"[A-Za-z]", work[b : b + 1]):
+            continue  # 10GPon: letters run on past what looked like a unit
+        if re.match(r"[+＋]", work[b : b + 1]) or before in ("第", "〔", "[", "+"):
+            continue
+        if (
+            not mag
+            and not unit
+            and re.match(r"\s*(年|月|日|号|季度|周|小时|分钟|天|时|大|级|代|期|类|〕|\])", tail)
+        ):
+            continue
+        if (
+            re.match(
+                r"\s*(年|月|日|号|季度|周|小时|分钟|天|千伏|伏|大)", work[m.end("num") : m.end("num") + 3]
+            )
+            and not mag
+        ):
+            continue
+        value = _scale(_num(m.group("num")), mag)
+        vmax = _scale(_num(m.group("num2")), mag) if m.group("num2") else None
+        if vmax is not None and vmax <= value:
+            continue  # 2020-2022 and other non-ranges
+        if unit in ("个百分点", "百分点"):
+            unit = "百分点"
+        out.append(Mention(a, b, value, vmax, unit, post, bool(mag)))
+    for m in CN_NUMBER.finditer(work, start, end):
+        a = m.start()
+        if work[a - 1 : a] in ("第", "每", "一", "这", "那", "某") or work[m.end() : m.end() + 1] in (
+            "大",
+            "级",
+        ):
+            continue
+        value = chinese_to_int(m.group("num"))
+        if value is None:
+            continue
+        # 一个中心, 成熟一个: a count with 个 is a target only straight after a creation verb.
+        if m.group("unit") == "个" and not CREATION_VERB.search(work[max(start, a - 4) : a]):
+            continue
+        out.append(
+            Mention(
+                a, m.end(), _scale(value, m.group("mag")), None, m.group("unit"), m.group("post") or "", False
+            )
+        )
+    return sorted(out, key=lambda x: x.start)
+
+
+def _comparator(prefix: str, near: str, post: str, after: str) -> str:
+    if re.search(r"(约|大约|近|接近)$", near) or post == "左右" or after.startswith("级"):
+        return "~"
+    if re.search(r"(不超过|不高于|不大于|控制在)$", near) or post in ("以内", "以下"):
+        return "<="
+    if re.search(r"(超过|突破|大于|多于|高于|超)$", near) and not re.search(r"不(超过|高于|大于)$", near):
+        return ">"
+    if re.search(r"(低于|小于|少于|不足|不到)$", near) and not re.search(r"不(低于|少于)$", near):
+        return "<"
+    if post in ("以上", "余", "多") or re.search(r"(不低于|不少于|至少|达到|达)$", near):
+        return ">="
+    if re.search(r"(建成|累计|达到)", prefix):
+        return ">="
+    return "="
+
+
+def _strip_verbs_end(text: str) -> str:
+    """``text`` without the verbs and comparator words at its end."""
+    changed = True
+    while changed and text:
+        changed = False
+        for w in VERB_WORDS:
+            if text.endswith(w):
+                text = text[: -len(w)]
+                changed = True
+                break
+    return text
+
+
+def _strip_verbs_start(text: str) -> str:
+    changed = True
+    while changed and text:
+        changed = False
+        for w in VERB_WORDS:
+            if text.startswith(w) and len(text) > len(w):
+                text = text[len(w) :]
+                changed = True
+                break
+    return text
+
+
+def _deadline_years(sentence: str, base: int, period_start: int | None) -> list[tuple[int, int]]:
+    """(offset, year) of the deadline expressions in a sentence."""
+    out = []
+    for m in YEAR.finditer(sentence):
+        pre, post, year = m.group("pre"), m.group("post"), int(m.group("year"))
+        if pre in ("截至", "截止"):
+            continue
+        if pre in ("到", "至") or post or (period_start and year >= period_start):
+            # 从2020年至2022年底: the span's end is the deadline, its start is not.
+            if sentence[m.end() : m.end() + 1] in ("至", "到", "—", "-"):
+                continue
+            out.append((base + m.start(), year))
+    return out
+
+
+def find_targets(
+    src: str,
+    work: str,
+    start: int,
+    end: int,
+    script: str,
+    task_number: str | None,
+    section: str | None,
+    period_start: int | None = None,
+    inherit_year: bool = False,
+) -> list[Target]:
+    targets: list[Target] = []
+    text = work[start:end]
+    # Sentences, with the offsets of their first character.
+    sentences, pos = [], start
+    for part in SENTENCE_BREAK.split(text):
+        sentences.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    default_year = None
+    if inherit_year:  # a goal section that opens with 到2022年 sets the year of what follows
+        first = work[sentences[0][0] : sentences[0][1]] if sentences else ""
+        ys = _deadline_years(first[:20], 0, period_start)
+        default_year = ys[0][1] if ys else None
+    for s_start, s_end in sentences:
+        sentence = work[s_start:s_end]
+        mentions = _mentions(work, s_start, s_end)
+        if not mentions:
+            continue
+        years = _deadline_years(sentence, s_start, period_start)
+        prev_end = s_start
+        for men in mentions:
+            if any(y0 <= men.start < y0 + 8 for y0, _ in years):
+                continue
+            # The clause around the number.
+            c_start = max((m.end() for m in CLAUSE_BREAK.finditer(work, s_start, men.start)), default=s_start)
+            c_end = next((m.start() for m in CLAUSE_BREAK.finditer(work, men.end, s_end)), s_end)
+            prefix = work[c_start : men.start]
+            near_start = max(c_start, prev_end)
+            near = work[near_start : men.start].rstrip()
+            after_full = work[men.end : c_end]
+            prev_end = men.end
+            if ACHIEVED.search(work[s_start : men.start]):
+                continue
+            if SUBSIDY.search(prefix) or SUBSIDY.search(after_full[:6]):
+                continue
+            if re.match(r"\s*的", after_full) and (
+                men.post or re.search(r"(以上|以下|小于|大于|低于|高于|不低于|不超过|超过)$", near)
+            ):
+                continue  # an eligibility criterion: 150万元以上的项目
+            if re.search(r"等$", near) and not CREATION_VERB.search(work[c_start : c_start + 6]):
+                continue  # 提升…等4家省实验室: existing things being enumerated
+            if (
+                not men.unit
+                and not men.had_magnitude
+                and not re.search(r"(低于|小于|大于|高于|超过|不低于|不超过|达到|达|约)$", near)
+            ):
+                continue
+            # The noun phrase after the number, up to the clause end or the next count (…和36个).
+            nxt = re.search(
+                r"(和|与|及|以及|、)\s*(?=[\d一二两三四五六七八九十]+\s*[万亿千百]?[^\s]{0,2})", after_full
+            )
+            np_end = men.end + (nxt.start() if nxt else len(after_full))
+            np_after = work[men.end : np_end].strip()
+            if np_after.startswith("(") and np_after.endswith(")"):
+                np_after = ""
+            elif len(np_after) > 4 and np_after.endswith("建设"):  # 三座智能变电站建设
+                np_end -= 2
+                np_after = np_after[:-2]
+            pre_noun = LEADING_NOISE.sub("", near)
+            if "等" in pre_noun[:-1]:  # 中心城区、城市副中心等公用充电设施: the noun follows 等
+                pre_noun = pre_noun[pre_noun.rindex("等", 0, len(pre_noun) - 1) + 1 :]
+            core = _strip_verbs_end(pre_noun)
+            verb_len = len(pre_noun) - len(core)
+            if np_after:
+                # Verb-number-noun: 累计建成3.89万个5G基站.
+                span_start = men.start - verb_len
+                span_end = np_end
+                indicator_src = (span_end - len(np_after), span_end)
+            else:
+                # Noun-comparator-number: 充换电设施数量突破5万个.
+                noun = _strip_verbs_start(core)
+                span_start = men.start - len(pre_noun)
+                span_end = men.end
+                noun_start = men.start - verb_len - len(noun)
+                indicator_src = (noun_start, noun_start + len(noun))
+                if not noun.strip():
+                    indicator_src = (men.end, np_end)
+                    span_end = np_end if np_after else men.end
+            span_start, span_end = _trim(work, span_start, span_end)
+            ind = mainland(src[indicator_src[0] : indicator_src[1]], script).strip("的,，、 ")
+            ind = re.sub(r"^(的|个|家|项)", "", ind)
+            # The deadline: the nearest one before the number in the sentence, else one after it.
+            before_years = [y for off, y in years if off < men.start]
+            after_years = [y for off, y in years if off > men.start]
+            year = before_years[-1] if before_years else (after_years[0] if after_years else default_year)
+            per_year = bool(re.search(r"(每年|年均|平均每年|每年度)", prefix))
+            comparator = _comparator(prefix, near, men.post, work[men.end : men.end + 1])
+            unit = men.unit
+            if not unit and men.had_magnitude and MONEY_NOUN.search(ind + work[men.end : np_end]):
+                unit = "元"  # 1000亿级基金群: an amount of money with its 元 left implicit
+            targets.append(
+                Target(
+                    text=src[span_start:span_end],
+                    indicator=ind,
+                    value=men.value,
+                    value_max=men.value_max,
+                    unit=unit,
+                    comparator=comparator,
+                    year=year,
+                    per_year=per_year,
+                    task_number=task_number,
+                    section=section,
+                )
+            )
+    return targets
+
+
+def _trim(work: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (work[a] in " \t,，、。;；:：" or (work[a] in "和及与" and b - a > 2)):
+        a += 1
+    while b > a and work[b - 1] in " \t,，、。;；:：":
+        b -= 1
+    return a, b

@@ -1,0 +1,237 @@
+"""Responsibilities: which units a task names, and which of them lead.
+
+Rules (../shared/plan-format.md): a leading 市/省 distributes over a 、-list
+(市工业和信息化局、公安局 → 市公安局); a trailing suffix distributes backwards
+(越秀、白云、南沙区政府 → 越秀区政府 …); 等, 牵头, 配合, 按职责分工负责 and 责任单位 are not part of a
+name; 各区政府 and 市直职能部门 are single units; several parentheses give the units of all of
+them, in order, without duplicates. Only units marked 牵头 (or listed as 牵头单位) lead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .normalise import mainland
+
+LABEL = re.compile(
+    r"(主要责任单位|责任单位|牵头单位|配合单位|协办单位|参与单位|主办单位|责任部门|牵头部门|配合部门|"
+    r"实施单位|责任主体|主责单位)\s*[:：]?"
+)
+LEAD_LABELS = ("牵头单位", "牵头部门", "主办单位", "主责单位")
+# What closes a group of units and what it says about them.
+ROLE_TAIL = re.compile(
+    r"(按职责分工负责|按职责分工落实|按职能分工负责|按职责负责|分工负责|共同负责|负责落实|负责|牵头落实|"
+    r"牵头负责|牵头|配合落实|配合|参与|协助|协同|落实)$"
+)
+# Endings of the names of bodies; used to tell a unit list from other parentheses.
+ORG_END = re.compile(
+    r"(局|委|办|厅|政府|院|会|部|中心|公司|集团|社|署|所|队|站|行|处|室|馆|台|团|组|司|校|部门|单位|"
+    r"机构|企业|银行|协会|联盟|基地|管委会|总社)$"
+)
+GOV_END = re.compile(r"(局|委|办|厅|政府|部门|管委会|单位)$")
+ENTERPRISE_END = re.compile(r"(公司|集团|银行|大学|学院|医院|协会|联合会|研究院|研究所|商会)$")
+# Names that carry their own level or are not municipal bodies: no 市/省 is prefixed to them.
+OWN_PREFIX = re.compile(
+    r"^(省|市(?!场)|区(?!块)|县|镇|街道|各|中国|中共|国家|中央|广东|驻|全|有关|相关|"
+    r"[\u4e00-\u9fff]{2,4}?(?:省|市(?!场)|自治区|新区|开发区|区|县|州|盟))"
+)
+PLACE_NAMES = (
+    "北京 上海 天津 重庆 广州 深圳 珠海 佛山 东莞 中山 江门 惠州 肇庆 汕头 湛江 茂名 韶关 清远 "
+    "杭州 宁波 南京 苏州 无锡 成都 武汉 西安 长沙 郑州 济南 青岛 福州 厦门 合肥 南昌 昆明 贵阳 "
+    "南宁 海口 沈阳 大连 长春 哈尔滨 石家庄 太原 呼和浩特 兰州 西宁 银川 乌鲁木齐 拉萨 香港 澳门 "
+    "粤港澳 大湾区 南方 珠江 华南"
+).split()
+LEVEL_PREFIX = re.compile(r"^(?:([\u4e00-\u9fff]{2,3}(?:省|市))(?=[\u4e00-\u9fff]{2})|(省|市(?!场)|区|县))")
+SUFFIX_SPLIT = re.compile(r"^(.{1,4}?)((?:新区|区|县|市|镇|街道).+)$")
+SINGLE_UNITS = {"各区政府", "市直职能部门", "各区", "各县", "各镇", "各街道", "市直各部门", "各有关单位"}
+
+
+@dataclass
+class Responsibility:
+    lead_units: list[str] = field(default_factory=list)
+    all_units: list[str] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)  # verbatim source spans
+
+    def add(self, name: str, lead: bool) -> None:
+        if not name:
+            return
+        if name not in self.all_units:
+            self.all_units.append(name)
+        if lead and name not in self.lead_units:
+            self.lead_units.append(name)
+
+
+def find_parentheses(work: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Outermost balanced (…) spans within [start, end), as (open, close+1) offsets."""
+    spans, depth, open_at = [], 0, 0
+    for i in range(start, end):
+        ch = work[i]
+        if ch == "(":
+            if depth == 0:
+                open_at = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((open_at, i + 1))
+    return spans
+
+
+def _split_items(group: str) -> list[str]:
+    # Nested parentheses such as 市发展改革委(牵头) stay with their item.
+    items, depth, cur = [], 0, []
+    for ch in group:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        if ch == "、" and depth == 0:
+            items.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    items.append("".join(cur))
+    return [i.strip() for i in items if i.strip()]
+
+
+def _clean(item: str) -> tuple[str, bool]:
+    """An item without role words and 等; True when it is marked as leading."""
+    lead = False
+    m = re.search(r"\((牵头|牵头单位|主责)\)", item)
+    if m:
+        lead = True
+    item = re.sub(r"\([^()]*\)", "", item).strip()
+    changed = True
+    while changed:
+        changed = False
+        for pattern in (r"等(相关|有关)?(单位|部门|机构)?$", ROLE_TAIL.pattern):
+            new = re.sub(pattern, "", item).strip()
+            if new != item:
+                if pattern == ROLE_TAIL.pattern and re.search(r"牵头(负责|落实)?$", item):
+                    lead = True
+                item, changed = new, True
+    item = re.sub(r"^(由|请|会同|联合)", "", item)
+    return item.strip(" ,;:"), lead
+
+
+def _has_own_prefix(name: str) -> bool:
+    return (
+        bool(OWN_PREFIX.match(name))
+        or name.startswith(tuple(PLACE_NAMES))
+        or bool(ENTERPRISE_END.search(name))
+    )
+
+
+def _is_bare(name: str) -> bool:
+    return len(name) <= 4 and not ORG_END.search(name) and name not in SINGLE_UNITS
+
+
+def _expand_group(items: list[str], prefix: str | None) -> tuple[list[str], str | None]:
+    """Apply suffix (backwards) and prefix (forwards) distribution to one 、-list."""
+    # Suffix: 越秀、白云、南沙区政府 → 越秀区政府, 白云区政府, 南沙区政府.
+    out = list(items)
+    for i in range(len(out) - 1, -1, -1):
+        if not _is_bare(out[i]):
+            continue
+        nxt = next((n for n in out[i + 1 :] if not _is_bare(n)), None)
+        if nxt is None:
+            continue
+        m = SUFFIX_SPLIT.match(nxt)
+        suffix = m.group(2) if m else nxt[len(out[i]) :]
+        if suffix:
+            out[i] = out[i] + suffix
+    # Prefix: the level of the first item carries over the items that have none of their own.
+    result = []
+    for name in out:
+        m = LEVEL_PREFIX.match(name)
+        if m and not name.startswith("各"):
+            prefix = m.group(1) or m.group(2)
+        elif prefix and not _has_own_prefix(name) and name not in SINGLE_UNITS:
+            name = prefix + name
+        result.append(name)
+    return result, prefix
+
+
+def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str], list[str]]:
+    """(lead units, all units) named in the inside of a responsibility parenthesis."""
+    resp = Responsibility()
+    prefix: str | None = None
+    segments = re.split(r"[;；]", content)
+    for segment in segments:
+        segment = segment.strip()
+        seg_lead = False
+        m = LABEL.search(segment)
+        if m:
+            seg_lead = m.group(1) in LEAD_LABELS
+            segment = segment[: m.start()] + segment[m.end() :]
+        # Commas separate groups with their own role word (A牵头,B、C配合).
+        for group in re.split(r"[,，]", segment):
+            group = group.strip()
+            if not group:
+                continue
+            group_lead = seg_lead or bool(re.search(r"牵头(负责|落实)?$", group))
+            items = []
+            leads = []
+            for raw in _split_items(group):
+                name, lead = _clean(raw)
+                if name:
+                    items.append(name)
+                    leads.append(lead)
+            names, prefix = _expand_group(items, prefix)
+            for name, lead in zip(names, leads, strict=True):
+                resp.add(mainland(name, script), lead or group_lead)
+    return resp.lead_units, resp.all_units
+
+
+def _looks_like_unit_list(content: str) -> bool:
+    if LABEL.search(content):
+        return True
+    body = re.sub(r"\([^()]*\)", "", content).strip()
+    if not body or len(body) > 400:
+        return False
+    groups = [g.strip() for g in re.split(r"[,，;；]", body) if g.strip()]
+    if ROLE_TAIL.search(groups[-1]) or any(re.search(r"牵头$", g) for g in groups):
+        names = [_clean(i)[0] for g in groups for i in _split_items(g)]
+        return any(ORG_END.search(n) or n in SINGLE_UNITS for n in names if n)
+    return False
+
+
+def _unmarked_unit_list(content: str) -> bool:
+    """A bare (市发展改革委、市工业和信息化局) at a sentence end, with no role word."""
+    names = [n.strip() for n in re.split(r"[、,，]", content) if n.strip()]
+    if not names or any(len(n) > 20 for n in names):
+        return False
+    if not all(ORG_END.search(re.sub(r"等$", "", n)) or n in SINGLE_UNITS for n in names):
+        return False
+    return any(GOV_END.search(re.sub(r"等$", "", n)) for n in names) and any(
+        _has_own_prefix(n) for n in names
+    )
+
+
+RE_LABEL_LINE = re.compile(r"(责任单位|牵头单位|责任部门|牵头部门)[:：]\s*([^()\n。]+)")
+
+
+def find_responsibilities(src: str, work: str, start: int, end: int, script: str) -> Responsibility:
+    """Every responsibility statement within [start, end) of the text, in order."""
+    resp = Responsibility()
+    spans = find_parentheses(work, start, end)
+    found: list[tuple[int, int, str]] = []
+    for a, b in spans:
+        content = work[a + 1 : b - 1]
+        after = work[b : b + 1]
+        at_sentence_end = after in ("", "。", ";", "\n", ".") or b >= end
+        if _looks_like_unit_list(content) or (at_sentence_end and _unmarked_unit_list(content)):
+            found.append((a, b, content))
+    # "责任单位:…" written outside parentheses, e.g. on a line of its own.
+    inside = [(a, b) for a, b, _ in found] + spans
+    for m in RE_LABEL_LINE.finditer(work, start, end):
+        if any(a <= m.start() < b for a, b in inside):
+            continue
+        found.append((m.start(), m.end(), m.group(0)))
+    for a, b, content in sorted(found):
+        lead, units = parse_unit_list(content, script)
+        for u in units:
+            resp.add(u, u in lead)
+        resp.raw.append(src[a:b])
+    return resp

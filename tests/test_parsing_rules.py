@@ -1,0 +1,198 @@
+"""The rules of ../shared/plan-format.md, on text written in other plans' conventions."""
+
+import pytest
+
+from newinfra.parsing import parse_text
+from newinfra.parsing.responsibilities import parse_unit_list
+
+
+def one_task(body: str, heading: str = "二、主要任务\n（一）加快网络建设。\n") -> dict:
+    plan = parse_text(heading + body).to_dict()
+    assert len(plan["tasks"]) == 1, plan["tasks"]
+    return plan
+
+
+def targets(text: str) -> list[dict]:
+    return parse_text("一、主要任务\n1.建设。" + text).to_dict()["targets"]
+
+
+# ---- responsibilities ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "lead", "units"),
+    [
+        (
+            "责任单位：市发展改革委、工业和信息化局，各区政府",
+            [],
+            ["市发展改革委", "市工业和信息化局", "各区政府"],
+        ),
+        (
+            "牵头单位：市科技局；配合单位：市财政局、教育局",
+            ["市科技局"],
+            ["市科技局", "市财政局", "市教育局"],
+        ),
+        ("越秀、白云、南沙区政府按职责分工负责", [], ["越秀区政府", "白云区政府", "南沙区政府"]),
+        ("省发展改革委、能源局等", [], ["省发展改革委", "省能源局"]),
+        ("市发展改革委(牵头)、市财政局", ["市发展改革委"], ["市发展改革委", "市财政局"]),
+        (
+            "市教育局牵头，市科技局、人力资源社会保障局配合",
+            ["市教育局"],
+            ["市教育局", "市科技局", "市人力资源社会保障局"],
+        ),
+        ("市有关单位、各区政府按职责分工负责", [], ["市有关单位", "各区政府"]),
+        ("市直职能部门", [], ["市直职能部门"]),
+        ("市工业和信息化局、市场监管局", [], ["市工业和信息化局", "市市场监管局"]),
+        ("广州市工业和信息化局、公安局", [], ["广州市工业和信息化局", "广州市公安局"]),
+        (
+            "市交通运输局、中国移动广州分公司、城市管理综合执法局",
+            [],
+            ["市交通运输局", "中国移动广州分公司", "市城市管理综合执法局"],
+        ),
+        ("天河、海珠区教育局", [], ["天河区教育局", "海珠区教育局"]),
+    ],
+)
+def test_unit_lists(content, lead, units):
+    assert parse_unit_list(content) == (lead, units)
+
+
+def test_full_width_parenthesis_at_item_end():
+    plan = one_task("1．推进5G建设。加快建设基站。（责任单位：市经济信息化委、市通信管理局，各区政府）\n")
+    task = plan["tasks"][0]
+    assert task["all_units"] == ["市经济信息化委", "市通信管理局", "各区政府"]
+    assert task["responsibility_raw"] == "（责任单位：市经济信息化委、市通信管理局，各区政府）"
+
+
+def test_several_parentheses_in_order_without_duplicates():
+    plan = one_task(
+        "1.优化环境。简化审批（责任单位：市政务服务数据管理局）。规范收费（责任单位：市发展改革委、"
+        "市政务服务数据管理局）。\n"
+    )
+    task = plan["tasks"][0]
+    assert task["all_units"] == ["市政务服务数据管理局", "市发展改革委"]
+    assert task["responsibility_raw"].count(" | ") == 1
+
+
+def test_other_parentheses_are_not_units():
+    plan = one_task("1.建设站址。全市5G站址6.7万个（含储备站址），建设标识解析国家顶级节点（广州）。\n")
+    assert plan["tasks"][0]["all_units"] == []
+
+
+def test_responsibility_on_a_line_of_its_own():
+    plan = one_task("1.发展智慧商贸。建设智慧商圈。\n责任单位：市商务局、市工业和信息化局\n")
+    assert plan["tasks"][0]["all_units"] == ["市商务局", "市工业和信息化局"]
+
+
+def test_traditional_units_come_out_simplified_with_mainland_vocabulary():
+    plan = one_task(
+        "1.智慧交通。建設捷運雲平台。(市交通運輸局,廣州捷運集團按職責分工負責)\n", heading="二、主要任務\n"
+    )
+    assert plan["script"] == "traditional"
+    assert plan["tasks"][0]["all_units"] == ["市交通运输局", "广州地铁集团"]
+    assert plan["tasks"][0]["title"] == "智慧交通"
+
+
+# ---- structure ----------------------------------------------------------------------------
+
+
+def test_chapters_articles_and_title():
+    text = (
+        "首页 > 政策文件\n某市数字经济发展规划\n（2021—2025年）\n第一章 总体要求\n第一条 加强统筹。到2025年建成"
+        "数据中心10个。（责任单位：市发展改革委）\n第二章 保障措施\n第二条 加强资金保障。（市财政局牵头）\n"
+    )
+    plan = parse_text(text).to_dict()
+    assert plan["title"] == "某市数字经济发展规划（2021—2025年）"
+    assert plan["period"] == {"start": 2021, "end": 2025}
+    assert [s["number"] for s in plan["sections"]] == ["第1章", "第2章"]
+    assert [(t["number"], t["section"]) for t in plan["tasks"]] == [
+        ("1", "第1章 总体要求"),
+        ("2", "第2章 保障措施"),
+    ]
+    assert plan["tasks"][1]["lead_units"] == ["市财政局"]
+
+
+def test_items_numbered_with_dun_and_parenthesised_subitems():
+    text = (
+        "三、重点任务\n（一）网络设施。\n1、建设5G网络。（1）加快建站。（2）推进共享。（责任单位：市工信局）\n"
+        "2、建设千兆光网。（责任单位：市通信管理局）\n"
+    )
+    plan = parse_text(text).to_dict()
+    assert [t["number"] for t in plan["tasks"]] == ["1", "2"]
+    assert plan["tasks"][0]["section"] == "三、重点任务/(一)网络设施"
+    assert plan["sections"][1] == {"number": "(一)", "title": "网络设施", "parent": "三", "level": 2}
+
+
+def test_parenthesised_items_are_tasks_when_there_are_no_others():
+    text = "二、主要任务\n（1）建设5G网络。（市工信局牵头）\n（2）建设数据中心。（市发改委牵头）\n"
+    plan = parse_text(text).to_dict()
+    assert [(t["number"], t["lead_units"]) for t in plan["tasks"]] == [
+        ("1", ["市工信局"]),
+        ("2", ["市发改委"]),
+    ]
+
+
+def test_web_page_debris_is_ignored():
+    text = "当前位置: 首页 > 政策\n某区智慧城市建设行动计划\n发表于:2021-01-01 关注\n一、主要任务\n1.建设。\n"
+    plan = parse_text(text).to_dict()
+    assert plan["title"] == "某区智慧城市建设行动计划"
+    assert len(plan["tasks"]) == 1
+
+
+def test_unstructured_text_gives_an_empty_plan():
+    plan = parse_text("这是一段没有任何编号的文字。").to_dict()
+    assert plan["tasks"] == [] and plan["sections"] == []
+
+
+# ---- quantities ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "comparator", "year"),
+    [
+        ("到2025年，全省5G基站达到10万个以上。", 100000, "个", ">=", 2025),
+        ("到2023年底，新能源汽车保有量超过50万辆。", 500000, "辆", ">", 2023),
+        ("到2022年，新建数据中心PUE值不超过1.25。", 1.25, "", "<=", 2022),
+        ("2021年底前，重点区域5G覆盖率达到95%。", 95, "%", ">=", 2021),
+        ("到2025年，建成充电桩约2万个。", 20000, "个", "~", 2025),
+        ("打造3个左右产业集群。", 3, "个", "~", None),
+        ("到2022年，数字经济核心产业增加值突破1.2万亿元。", 1.2e12, "元", ">", 2022),
+        ("新增装机容量150万千瓦。", 1500000, "千瓦", "=", None),
+        ("建设两座数据中心。", 2, "座", "=", None),
+    ],
+)
+def test_target_values(text, value, unit, comparator, year):
+    (t,) = targets(text)
+    assert (t["value"], t["unit"], t["comparator"], t["year"]) == (value, unit, comparator, year)
+    assert t["task_number"] == "1"
+
+
+def test_ranges_and_per_year_rates():
+    (r,) = targets("培育3—5家龙头企业。")
+    assert (r["value"], r["value_max"], r["unit"]) == (3, 5, "家")
+    (p,) = targets("到2025年平均每年新建10个加氢站。")
+    assert p["per_year"] is True and p["value"] == 10 and p["year"] == 2025
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至2020年底，已建成5G基站4.8万座。",
+        "对设备投资额500万元以上的技改项目给予奖励。",
+        "按〔2020〕10号文件执行。",
+        "发展4K/8K超高清视频和5G应用。",
+        "推进IPv6规模部署，建设110千伏变电站。",
+        "实施“1+N”工程，打造十大产业园区。",
+        "免费提供2年节目试看服务。",
+        "分三个阶段推进，第二代燃气表。",
+        "给予最高500万元补助。",
+        "优先支持PUE值小于1.3的数据中心。",
+    ],
+)
+def test_numbers_that_are_not_targets(text):
+    assert targets(text) == []
+
+
+def test_goal_section_year_carries_over_its_bullets():
+    text = "二、发展目标\n到2025年，数字基础设施全面领先。\n——网络领先。累计建成5G基站8万座。\n三、主要任务\n1.建设。\n"
+    (t,) = parse_text(text).to_dict()["targets"]
+    assert (t["value"], t["year"], t["task_number"], t["section"]) == (80000, 2025, None, "二、发展目标")
