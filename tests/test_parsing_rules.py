@@ -196,3 +196,66 @@ def test_goal_section_year_carries_over_its_bullets():
     text = "二、发展目标\n到2025年，数字基础设施全面领先。\n——网络领先。累计建成5G基站8万座。\n三、主要任务\n1.建设。\n"
     (t,) = parse_text(text).to_dict()["targets"]
     assert (t["value"], t["year"], t["task_number"], t["section"]) == (80000, 2025, None, "二、发展目标")
+
+
+def test_labels_on_one_line_without_semicolons():
+    assert parse_unit_list("牵头单位：市发展改革委  配合单位：市财政局、市科技局") == (
+        ["市发展改革委"],
+        ["市发展改革委", "市财政局", "市科技局"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "comparator"),
+    [
+        ("到2025年，政务数据共享率提高到90%。", 90, ">="),
+        ("到2025年，数据中心平均PUE降至1.3。", 1.3, "<="),
+        ("培育百家以上骨干企业。", 100, ">="),
+    ],
+)
+def test_more_comparators_and_numerals(text, value, comparator):
+    (t,) = targets(text)
+    assert (t["value"], t["comparator"]) == (value, comparator)
+
+
+def test_vague_counts_are_not_targets():
+    assert targets("培育数十家企业，建设几个平台。") == []
+
+
+def test_headings_are_tasks_when_a_plan_has_no_numbered_items():
+    text = (
+        "某市新型基础设施建设实施方案\n二、重点任务\n（一）加快5G网络建设。到2025年累计建成5G基站2万个。"
+        "（责任单位：市工业和信息化局、市通信管理局）\n（二）推进数据中心建设。（牵头单位：市发展改革委；"
+        "配合单位：市工业和信息化局）\n"
+    )
+    plan = parse_text(text).to_dict()
+    assert [(t["number"], t["title"], t["section"]) for t in plan["tasks"]] == [
+        ("(一)", "加快5G网络建设", "二、重点任务"),
+        ("(二)", "推进数据中心建设", "二、重点任务"),
+    ]
+    assert plan["tasks"][0]["deadline"] == "2025年"
+    assert plan["tasks"][1]["lead_units"] == ["市发展改革委"]
+    assert plan["targets"][0]["task_number"] == "(一)"
+
+
+def _hard_wrap(text: str, width: int) -> str:
+    out = []
+    for line in text.split("\n"):
+        line = line.strip()
+        out.extend(line[i : i + width] for i in range(0, len(line), width)) if line else out.append("")
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("width", [28, 35])
+def test_hard_wrapped_text_parses_like_the_original(seed, width):
+    """Text extracted from a PDF is wrapped at a fixed width; the parse must not change."""
+    original = parse_text(seed.read_text(encoding="utf-8")).to_dict()
+    wrapped_src = _hard_wrap(seed.read_text(encoding="utf-8"), width)
+    wrapped = parse_text(wrapped_src).to_dict()
+    key = ("number", "title", "section", "lead_units", "all_units")
+    assert [[t[k] for k in key] for t in wrapped["tasks"]] == [[t[k] for k in key] for t in original["tasks"]]
+    fields = ("value", "value_max", "unit", "comparator", "year", "task_number")
+    assert [[t[f] for f in fields] for t in wrapped["targets"]] == [
+        [t[f] for f in fields] for t in original["targets"]
+    ]
+    assert all(t["text"] in wrapped_src for t in wrapped["targets"])

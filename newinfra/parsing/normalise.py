@@ -118,7 +118,7 @@ def mainland(s: str, script: str = "simplified") -> str:
             s = s.replace(tw, cn)
         for i, word in enumerate(_PROTECTED):
             s = s.replace("\0" + str(i) + "\0", word)
-    s = _SPACE_BETWEEN_CJK.sub("", s)
+    s = _SPACE_BETWEEN_CJK.sub("", s.replace("\n", "").replace(SOFT_BREAK, ""))
     return s.strip()
 
 
@@ -139,3 +139,38 @@ def is_debris(line: str) -> bool:
     if _DEBRIS.match(s):
         return True
     return s in {"关注", "關注", "打印", "关闭", "分享", "收藏", "【打印】", "【关闭】", "TOP", "返回顶部"}
+
+
+# In the working copy, a line break inside a hard-wrapped paragraph (text extracted from a PDF)
+# becomes this character: same length, but no longer a line or sentence boundary.
+SOFT_BREAK = "\u2028"
+_TERMINAL = tuple("。；;：:！!？?")
+
+
+def unwrap_hard_wrapped(work: str, starts_block) -> str:
+    """Join the lines of paragraphs that were wrapped at a fixed width.
+
+    A text counts as hard-wrapped when many of its lines have the same (maximal) length. A line
+    of about that length that does not end a sentence then runs on into the next line, unless
+    the next line starts a heading or an item (``starts_block(line) -> bool``).
+    """
+    lines = work.split("\n")
+    lengths = [len(ln.strip()) for ln in lines if len(ln.strip()) >= 12]
+    if len(lengths) < 8:
+        return work
+    counts: dict[int, int] = {}
+    for n in lengths:
+        counts[n] = counts.get(n, 0) + 1
+    width = max(counts, key=lambda n: (counts[n] + counts.get(n - 1, 0), n))
+    near_width = sum(c for n, c in counts.items() if width - 2 <= n <= width + 1)
+    if width < 15 or near_width < 0.4 * len(lengths):
+        return work
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i == len(lines) - 1:
+            break
+        stripped, nxt = line.strip(), lines[i + 1].strip()
+        wrapped = width - 3 <= len(stripped) <= width + 1 and not stripped.endswith(_TERMINAL)
+        out.append(SOFT_BREAK if wrapped and nxt and not starts_block(nxt) else "\n")
+    return "".join(out)

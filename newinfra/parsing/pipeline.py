@@ -6,7 +6,7 @@ import os
 import re
 
 from .model import PlanDocument, Section, Task
-from .normalise import detect_script, mainland, to_simplified_same_length
+from .normalise import detect_script, mainland, to_simplified_same_length, unwrap_hard_wrapped
 from .quantities import find_targets
 from .responsibilities import find_responsibilities
 from .structure import Heading, build_skeleton
@@ -38,7 +38,7 @@ def _deadline(text: str) -> str | None:
     """The latest deadline an item states, as 2022年底 / 2021年."""
     best = None
     for m in DEADLINE.finditer(text):
-        if not (m.group(2) or text[max(0, m.start() - 1) : m.start()] in ("到", "至")):
+        if not (m.group(2) or m.group(0).startswith(("到", "至"))):
             continue
         year = int(m.group(1))
         label = f"{year}年底" if m.group(2) in ("底", "底前", "年底前", "末") else f"{year}年"
@@ -52,7 +52,7 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
     empty plan."""
     src = src.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     script = detect_script(src)
-    work = to_simplified_same_length(src, script)
+    work = unwrap_hard_wrapped(to_simplified_same_length(src, script), _starts_block)
     sk = build_skeleton(src, work, script)
     period_start = (sk.period or {}).get("start")
 
@@ -97,6 +97,12 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
         )
     doc.targets.sort(key=lambda t: src.find(t.text))
     return doc
+
+
+def _starts_block(line: str) -> bool:
+    from .structure import Line, classify
+
+    return classify(Line(0, len(line), line), line, "simplified") is not None
 
 
 def _item_rest(it) -> str:

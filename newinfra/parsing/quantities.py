@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Target
-from .normalise import mainland
+from .normalise import SOFT_BREAK, mainland
 from .numerals import chinese_to_int
 
 MAGNITUDE = {"万亿": 10**12, "千万": 10**7, "百万": 10**6, "亿": 10**8, "万": 10**4, "千": 10**3, "百": 100}
@@ -34,7 +34,7 @@ NUMBER = re.compile(
     r"(?P<post>以上|以下|左右|以内|余|多)?"
 )
 CN_NUMBER = re.compile(
-    r"(?P<num>[一二两三四五六七八九十]{1,3})(?P<mag>万|亿)?(?P<unit>["
+    r"(?P<num>[一二两三四五六七八九十百千]{1,4})(?P<mag>万|亿)?(?P<unit>["
     + CN_UNITS
     + r"个])(?P<post>以上|左右)?"
 )
@@ -100,6 +100,10 @@ VERB_WORDS = [
     "再",
     "新",
 ]
+# A number with neither unit nor magnitude is a target only after one of these (PUE低于1.3).
+BARE_RATIO_CUE = re.compile(
+    r"(低于|小于|大于|高于|超过|不低于|不超过|达到|达|约|降至|降到|降低到|降低至|下降到|下降至|提高到|提高至|提升到|提升至|控制在)$"
+)
 MONEY_NOUN = re.compile(r"(基金|投资|资金|产值|营业收入|营收|收入|销售额|规模|融资|税收|增加值)")
 LEADING_NOISE = re.compile(
     r"^(?:到|至)?\s*(?:20\d{2}\s*年(?:底|末)?(?:前)?)?[,，]?\s*(?:全市|全省|全区|全国|我市|本市)?"
@@ -167,7 +171,9 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
         out.append(Mention(a, b, value, vmax, unit, post, bool(mag)))
     for m in CN_NUMBER.finditer(work, start, end):
         a = m.start()
-        if work[a - 1 : a] in ("第", "每", "一", "这", "那", "某") or work[m.end() : m.end() + 1] in (
+        if work[a - 1 : a] in ("第", "每", "一", "这", "那", "某", "数", "几", "成", "上") or work[
+            m.end() : m.end() + 1
+        ] in (
             "大",
             "级",
         ):
@@ -189,13 +195,21 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
 def _comparator(prefix: str, near: str, post: str, after: str) -> str:
     if re.search(r"(约|大约|近|接近)$", near) or post == "左右" or after.startswith("级"):
         return "~"
-    if re.search(r"(不超过|不高于|不大于|控制在)$", near) or post in ("以内", "以下"):
+    if re.search(
+        r"(不超过|不高于|不大于|控制在|降低到|降低至|下降到|下降至|降到|降至|压减到|压减至)$", near
+    ) or post in (
+        "以内",
+        "以下",
+    ):
         return "<="
     if re.search(r"(超过|突破|大于|多于|高于|超)$", near) and not re.search(r"不(超过|高于|大于)$", near):
         return ">"
     if re.search(r"(低于|小于|少于|不足|不到)$", near) and not re.search(r"不(低于|少于)$", near):
         return "<"
-    if post in ("以上", "余", "多") or re.search(r"(不低于|不少于|至少|达到|达)$", near):
+    if post in ("以上", "余", "多") or re.search(
+        r"(不低于|不少于|至少|达到|达|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|扩大到|扩大至)$",
+        near,
+    ):
         return ">="
     if re.search(r"(建成|累计|达到)", prefix):
         return ">="
@@ -266,24 +280,30 @@ def find_targets(
         ys = _deadline_years(first[:20], 0, period_start)
         default_year = ys[0][1] if ys else None
     for s_start, s_end in sentences:
-        sentence = work[s_start:s_end]
-        mentions = _mentions(work, s_start, s_end)
+        # Analyse the sentence without soft line breaks and stray spaces; idx maps back.
+        w, idx = _compact(work, s_start, s_end)
+
+        def source(a: int, b: int, idx=idx) -> str:
+            return src[idx[a] : idx[b - 1] + 1] if b > a else ""
+
+        sentence = w
+        mentions = _mentions(w, 0, len(w))
         if not mentions:
             continue
-        years = _deadline_years(sentence, s_start, period_start)
-        prev_end = s_start
+        years = _deadline_years(sentence, 0, period_start)
+        prev_end = 0
         for men in mentions:
             if any(y0 <= men.start < y0 + 8 for y0, _ in years):
                 continue
             # The clause around the number.
-            c_start = max((m.end() for m in CLAUSE_BREAK.finditer(work, s_start, men.start)), default=s_start)
-            c_end = next((m.start() for m in CLAUSE_BREAK.finditer(work, men.end, s_end)), s_end)
-            prefix = work[c_start : men.start]
+            c_start = max((m.end() for m in CLAUSE_BREAK.finditer(w, 0, men.start)), default=0)
+            c_end = next((m.start() for m in CLAUSE_BREAK.finditer(w, men.end, len(w))), len(w))
+            prefix = w[c_start : men.start]
             near_start = max(c_start, prev_end)
-            near = work[near_start : men.start].rstrip()
-            after_full = work[men.end : c_end]
+            near = w[near_start : men.start].rstrip()
+            after_full = w[men.end : c_end]
             prev_end = men.end
-            if ACHIEVED.search(work[s_start : men.start]):
+            if ACHIEVED.search(w[0 : men.start]):
                 continue
             if SUBSIDY.search(prefix) or SUBSIDY.search(after_full[:6]):
                 continue
@@ -291,20 +311,16 @@ def find_targets(
                 men.post or re.search(r"(以上|以下|小于|大于|低于|高于|不低于|不超过|超过)$", near)
             ):
                 continue  # an eligibility criterion: 150万元以上的项目
-            if re.search(r"等$", near) and not CREATION_VERB.search(work[c_start : c_start + 6]):
+            if re.search(r"等$", near) and not CREATION_VERB.search(w[c_start : c_start + 6]):
                 continue  # 提升…等4家省实验室: existing things being enumerated
-            if (
-                not men.unit
-                and not men.had_magnitude
-                and not re.search(r"(低于|小于|大于|高于|超过|不低于|不超过|达到|达|约)$", near)
-            ):
+            if not men.unit and not men.had_magnitude and not re.search(BARE_RATIO_CUE, near):
                 continue
             # The noun phrase after the number, up to the clause end or the next count (…和36个).
             nxt = re.search(
                 r"(和|与|及|以及|、)\s*(?=[\d一二两三四五六七八九十]+\s*[万亿千百]?[^\s]{0,2})", after_full
             )
             np_end = men.end + (nxt.start() if nxt else len(after_full))
-            np_after = work[men.end : np_end].strip()
+            np_after = w[men.end : np_end].strip()
             if np_after.startswith("(") and np_after.endswith(")"):
                 np_after = ""
             elif len(np_after) > 4 and np_after.endswith("建设"):  # 三座智能变电站建设
@@ -330,21 +346,21 @@ def find_targets(
                 if not noun.strip():
                     indicator_src = (men.end, np_end)
                     span_end = np_end if np_after else men.end
-            span_start, span_end = _trim(work, span_start, span_end)
-            ind = mainland(src[indicator_src[0] : indicator_src[1]], script).strip("的,，、 ")
+            span_start, span_end = _trim(w, span_start, span_end)
+            ind = mainland(source(*indicator_src), script).strip("的,，、 ")
             ind = re.sub(r"^(的|个|家|项)", "", ind)
             # The deadline: the nearest one before the number in the sentence, else one after it.
             before_years = [y for off, y in years if off < men.start]
             after_years = [y for off, y in years if off > men.start]
             year = before_years[-1] if before_years else (after_years[0] if after_years else default_year)
             per_year = bool(re.search(r"(每年|年均|平均每年|每年度)", prefix))
-            comparator = _comparator(prefix, near, men.post, work[men.end : men.end + 1])
+            comparator = _comparator(prefix, near, men.post, w[men.end : men.end + 1])
             unit = men.unit
-            if not unit and men.had_magnitude and MONEY_NOUN.search(ind + work[men.end : np_end]):
+            if not unit and men.had_magnitude and MONEY_NOUN.search(ind + w[men.end : np_end]):
                 unit = "元"  # 1000亿级基金群: an amount of money with its 元 left implicit
             targets.append(
                 Target(
-                    text=src[span_start:span_end],
+                    text=source(span_start, span_end),
                     indicator=ind,
                     value=men.value,
                     value_max=men.value_max,
@@ -359,9 +375,30 @@ def find_targets(
     return targets
 
 
+def _compact(work: str, a: int, b: int) -> tuple[str, list[int]]:
+    """work[a:b] without soft line breaks and without spaces beside Chinese characters, with
+    the offset in ``work`` of every character kept."""
+    chars, idx = [], []
+    for i in range(a, b):
+        ch = work[i]
+        if ch == SOFT_BREAK:
+            continue
+        if ch in " \t\u3000":
+            left = work[i - 1] if i > a else ""
+            right = work[i + 1] if i + 1 < b else ""
+            if not (left.isascii() and left.isalnum() and right.isascii() and right.isalnum()):
+                continue
+        chars.append(ch)
+        idx.append(i)
+    return "".join(chars), idx
+
+
 def _trim(work: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and (work[a] in " \t,，、。;；:：" or (work[a] in "和及与" and b - a > 2)):
+    def junk(ch: str) -> bool:
+        return ch.isspace() or ch in ",，、。;；:：" or ch == SOFT_BREAK
+
+    while a < b and (junk(work[a]) or (work[a] in "和及与" and b - a > 2)):
         a += 1
-    while b > a and work[b - 1] in " \t,，、。;；:：":
+    while b > a and junk(work[b - 1]):
         b -= 1
     return a, b

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .normalise import mainland
+from .normalise import SOFT_BREAK, mainland
 
 LABEL = re.compile(
     r"(主要责任单位|责任单位|牵头单位|配合单位|协办单位|参与单位|主办单位|责任部门|牵头部门|配合部门|"
@@ -153,18 +153,24 @@ def _expand_group(items: list[str], prefix: str | None) -> tuple[list[str], str 
     return result, prefix
 
 
+def _labelled_segments(content: str) -> list[tuple[bool, str]]:
+    """Split at every label (牵头单位：… 配合单位：…) and semicolon; True marks a lead segment."""
+    out: list[tuple[bool, str]] = []
+    labels = list(LABEL.finditer(content))
+    pieces = [(False, content[: labels[0].start()] if labels else content)]
+    for i, m in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(content)
+        pieces.append((m.group(1) in LEAD_LABELS, content[m.end() : end]))
+    for lead, piece in pieces:
+        out.extend((lead, part.strip()) for part in re.split(r"[;；]", piece) if part.strip())
+    return out
+
+
 def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str], list[str]]:
     """(lead units, all units) named in the inside of a responsibility parenthesis."""
     resp = Responsibility()
     prefix: str | None = None
-    segments = re.split(r"[;；]", content)
-    for segment in segments:
-        segment = segment.strip()
-        seg_lead = False
-        m = LABEL.search(segment)
-        if m:
-            seg_lead = m.group(1) in LEAD_LABELS
-            segment = segment[: m.start()] + segment[m.end() :]
+    for seg_lead, segment in _labelled_segments(content):
         # Commas separate groups with their own role word (A牵头,B、C配合).
         for group in re.split(r"[,，]", segment):
             group = group.strip()
@@ -218,7 +224,7 @@ def find_responsibilities(src: str, work: str, start: int, end: int, script: str
     spans = find_parentheses(work, start, end)
     found: list[tuple[int, int, str]] = []
     for a, b in spans:
-        content = work[a + 1 : b - 1]
+        content = work[a + 1 : b - 1].replace(SOFT_BREAK, "")
         after = work[b : b + 1]
         at_sentence_end = after in ("", "。", ";", "\n", ".") or b >= end
         if _looks_like_unit_list(content) or (at_sentence_end and _unmarked_unit_list(content)):
@@ -230,6 +236,7 @@ def find_responsibilities(src: str, work: str, start: int, end: int, script: str
             continue
         found.append((m.start(), m.end(), m.group(0)))
     for a, b, content in sorted(found):
+        content = content.replace(SOFT_BREAK, "")
         lead, units = parse_unit_list(content, script)
         for u in units:
             resp.add(u, u in lead)

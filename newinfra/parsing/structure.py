@@ -222,11 +222,40 @@ def build_skeleton(src: str, work: str, script: str) -> Skeleton:
             preamble_end = line.start if preamble_end is None else preamble_end
     if current:
         current.end = lines[-1].end
+    if not items and headings:
+        headings, items = _headings_as_tasks(headings, levels, work, lines[-1].end)
     # An item ends at its last non-blank line, not where the next heading starts.
     for it in items:
         it.end = _trim_end(work, it.end)
     blocks = _collect_blocks(classified, headings, items, levels, work)
     return Skeleton(title, period, headings, levels, items, blocks, preamble_end or 0)
+
+
+RESPONSIBILITY_CUE = re.compile(r"(责任单位|牵头单位|责任部门|牵头部门|牵头|按职责分工负责|分工负责)")
+
+
+def _headings_as_tasks(
+    headings: list[Heading], levels: dict[str, int], work: str, text_end: int
+) -> tuple[list[Heading], list[Item]]:
+    """A plan without numbered items whose innermost headings name responsible units: those
+    headings are its tasks (（一）加强组织领导。…（责任单位：…）)."""
+    deepest = max(levels, key=levels.get)
+    spans = []
+    for i, h in enumerate(headings):
+        if h.kind != deepest:
+            continue
+        end = headings[i + 1].line.start if i + 1 < len(headings) else text_end
+        spans.append((h, _trim_end(work, end)))
+    if not any(RESPONSIBILITY_CUE.search(work[h.line.start : end]) for h, end in spans):
+        return headings, []
+    items = []
+    for h, end in spans:
+        parents: list[Heading] = []
+        for other in headings[: headings.index(h)]:
+            if levels[other.kind] < levels[h.kind]:
+                parents = [p for p in parents if levels[p.kind] < levels[other.kind]] + [other]
+        items.append(Item("heading", h.number, h.line, end, parents))
+    return [h for h in headings if h.kind != deepest], items
 
 
 def _collect_blocks(classified, headings, items, levels, work) -> list[Block]:
