@@ -259,3 +259,23 @@ def test_hard_wrapped_text_parses_like_the_original(seed, width):
         [t[f] for f in fields] for t in original["targets"]
     ]
     assert all(t["text"] in wrapped_src for t in wrapped["targets"])
+
+
+def test_indicator_table_rows_are_targets():
+    text = (
+        "二、发展目标\n到2025年，数字基础设施全面领先。\n"
+        "序号\t指标\t单位\t2020年\t2025年\t属性\n"
+        "1\t5G基站数\t万个\t4.8\t10\t预期性\n"
+        "2\t数据中心PUE\t\t1.4\t<1.3\t约束性\n"
+        "3\t千兆光网覆盖率\t%\t60\t95以上\t预期性\n"
+        "三、主要任务\n1.建设。\n"
+    )
+    got = [
+        (t["indicator"], t["value"], t["unit"], t["comparator"], t["year"])
+        for t in parse_text(text).to_dict()["targets"]
+    ]
+    assert got == [
+        ("5G基站数", 100000, "个", "=", 2025),
+        ("数据中心PUE", 1.3, "", "<", 2025),
+        ("千兆光网覆盖率", 95, "%", ">=", 2025),
+    ]

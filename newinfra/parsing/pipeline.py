@@ -10,6 +10,7 @@ from .normalise import detect_script, mainland, to_simplified_same_length, unwra
 from .quantities import find_targets
 from .responsibilities import find_responsibilities
 from .structure import Heading, build_skeleton
+from .tables import find_table_targets
 
 GOAL_SECTION = re.compile(r"(目标|总体要求|发展目标|主要目标|工作目标|总体目标|预期目标)")
 DEADLINE = re.compile(r"(?:到|至)?\s*(20\d{2})\s*年\s*(底前|年底前|前|底|末)?")
@@ -95,6 +96,7 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
         doc.targets.extend(
             find_targets(src, work, block.start, block.end, script, None, section or None, period_start, goal)
         )
+        doc.targets.extend(find_table_targets(src, work, block.start, block.end, script, section or None))
     doc.targets.sort(key=lambda t: src.find(t.text))
     return doc
 

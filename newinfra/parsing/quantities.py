@@ -280,6 +280,8 @@ def find_targets(
         ys = _deadline_years(first[:20], 0, period_start)
         default_year = ys[0][1] if ys else None
     for s_start, s_end in sentences:
+        if work.count("\t", s_start, s_end) >= 2:
+            continue  # a table row: tables.py reads those
         # Analyse the sentence without soft line breaks and stray spaces; idx maps back.
         w, idx = _compact(work, s_start, s_end)
 
