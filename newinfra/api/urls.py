@@ -1,0 +1,20 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("sections", views.SectionViewSet, basename="section")
+router.register("tasks", views.TaskViewSet, basename="task")
+router.register("targets", views.TargetViewSet, basename="target")
+router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+
+urlpatterns = [
+    path("auth/token/", views.obtain_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,43 @@
+"""Cross-plan comparison: the same measure with different targets in different plans."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from .models import Indicator, Target
+
+
+def has_conflict(targets) -> bool:
+    per_plan = {}
+    for t in targets:
+        per_plan.setdefault(t.plan_id, set()).add((t.value, t.value_max, t.comparator, t.year, t.per_year))
+    if len(per_plan) < 2:
+        return False
+    values = list(per_plan.values())
+    return any(v != values[0] for v in values[1:])
+
+
+def indicators_with_targets():
+    return (
+        Indicator.objects.prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=Target.objects.filter(is_active=True, plan__is_active=True).select_related(
+                    "plan", "task"
+                ),
+                to_attr="active_targets",
+            )
+        )
+        .filter(targets__is_active=True)
+        .distinct()
+    )
+
+
+def shared_indicators():
+    """Indicators set by more than one plan, with whether their targets disagree."""
+    out = []
+    for ind in indicators_with_targets():
+        plans = {t.plan_id for t in ind.active_targets}
+        if len(plans) > 1:
+            out.append((ind, has_conflict(ind.active_targets)))
+    return out

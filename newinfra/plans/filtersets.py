@@ -1,0 +1,68 @@
+import django_filters
+from django.db.models import Q
+
+from newinfra.orgs.models import Organization
+from newinfra.web.script import to_simplified
+
+from .models import Target, Task
+
+
+def organization_for(value: str) -> Organization | None:
+    value = (value or "").strip()
+    if value.isdigit():
+        return Organization.objects.filter(pk=int(value)).first()
+    return Organization.objects.resolve(to_simplified(value))
+
+
+class TaskFilterSet(django_filters.FilterSet):
+    plan = django_filters.NumberFilter(field_name="plan_id")
+    section = django_filters.NumberFilter(method="filter_section")
+    unit = django_filters.CharFilter(method="filter_unit", label="责任单位（名称或编号）")
+    role = django_filters.ChoiceFilter(
+        method="filter_role", choices=[("lead", "牵头"), ("co", "参与")], label="牵头/参与"
+    )
+    q = django_filters.CharFilter(method="filter_text", label="文本搜索")
+
+    class Meta:
+        model = Task
+        fields = ["plan", "section", "unit", "role", "q"]
+
+    def filter_section(self, queryset, name, value):
+        from .models import Section
+
+        section = Section.objects.filter(pk=value).first()
+        if not section:
+            return queryset.none()
+        return queryset.filter(Q(section=section) | Q(section__path__startswith=section.path + "/"))
+
+    def filter_unit(self, queryset, name, value):
+        org = organization_for(value)
+        if org is None:
+            return queryset.none()
+        role = self.data.get("role")
+        lookup = {"responsibilities__organization": org, "responsibilities__is_active": True}
+        if role in ("lead", "co"):
+            lookup["responsibilities__is_lead"] = role == "lead"
+        return queryset.filter(**lookup).distinct()
+
+    def filter_role(self, queryset, name, value):
+        if self.data.get("unit"):
+            return queryset  # applied together with the unit
+        return queryset.filter(
+            responsibilities__is_lead=value == "lead", responsibilities__is_active=True
+        ).distinct()
+
+    def filter_text(self, queryset, name, value):
+        value = to_simplified(value)
+        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value) | Q(number=value))
+
+
+class TargetFilterSet(django_filters.FilterSet):
+    plan = django_filters.NumberFilter(field_name="plan_id")
+    indicator = django_filters.NumberFilter(field_name="indicator_id")
+    task = django_filters.NumberFilter(field_name="task_id")
+    year = django_filters.NumberFilter(field_name="year")
+
+    class Meta:
+        model = Target
+        fields = ["plan", "indicator", "task", "year"]

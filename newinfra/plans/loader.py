@@ -1,0 +1,276 @@
+"""Loading a parsed plan into the database: one transaction, idempotent, with a change report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.db import transaction
+
+from newinfra.orgs.models import KIND_BY_LABEL, Organization, OrganizationAlias
+from newinfra.parsing.orgs import guess_kind, unit_info
+
+from .models import Indicator, IndicatorAlias, Plan, Responsibility, Section, Target, Task
+
+
+@dataclass
+class LoadReport:
+    plan: Plan
+    status: str  # created | updated | unchanged
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    deactivated: dict[str, int] = field(default_factory=dict)
+    changes: list[str] = field(default_factory=list)
+
+    def count(self, bucket: str, kind: str) -> None:
+        d = getattr(self, bucket)
+        d[kind] = d.get(kind, 0) + 1
+
+    def summary(self) -> str:
+        if self.status == "unchanged":
+            return f"{self.plan.title}: unchanged (same file already loaded)"
+        parts = []
+        for bucket in ("created", "updated", "deactivated"):
+            d = getattr(self, bucket)
+            if d:
+                parts.append(bucket + " " + ", ".join(f"{n} {k}" for k, n in sorted(d.items())))
+        return f"{self.plan.title}: {self.status}" + (
+            f" ({'; '.join(parts)})" if parts else " (no differences)"
+        )
+
+
+@cache
+def _indicator_aliases() -> dict[str, str]:
+    data = json.loads((Path(__file__).parent / "data" / "indicator_aliases.json").read_text(encoding="utf-8"))
+    return {alias: name for name, aliases in data.items() if not name.startswith("_") for alias in aliases}
+
+
+def _norm_indicator(name: str) -> str:
+    return re.sub(r"[\s“”\"'‘’]", "", name or "").strip("的,，、")
+
+
+def resolve_indicator(name: str, unit: str) -> Indicator:
+    name = _norm_indicator(name) or "未命名指标"
+    canonical = _indicator_aliases().get(name, name)
+    ind = Indicator.objects.filter(name=canonical).first()
+    if ind:
+        return ind
+    alias = IndicatorAlias.objects.select_related("indicator").filter(name=name).first()
+    if alias:
+        return alias.indicator
+    ind = Indicator.objects.create(name=canonical, unit=unit or "")
+    if canonical != name:
+        IndicatorAlias.objects.get_or_create(name=name, defaults={"indicator": ind})
+    return ind
+
+
+def resolve_organization(name: str) -> Organization:
+    org = Organization.objects.resolve(name)
+    if org:
+        return org
+    info = unit_info(name)
+    canonical = info["name"] if info else name
+    kind = KIND_BY_LABEL.get(info["kind"] if info else guess_kind(name), "other")
+    org, _ = Organization.objects.get_or_create(name=canonical, defaults={"kind": kind})
+    if canonical != name:
+        OrganizationAlias.objects.get_or_create(name=name, defaults={"organization": org})
+    return org
+
+
+def plan_key(document: dict, source_name: str) -> str:
+    return document.get("title") or Path(source_name).stem
+
+
+def _set(obj, values: dict) -> bool:
+    """Assign the values that differ; True when anything changed (so history records only changes)."""
+    changed = False
+    for k, v in values.items():
+        field = obj._meta.get_field(k)
+        current = getattr(obj, field.attname) if field.is_relation else getattr(obj, k)
+        wanted = (v.pk if v is not None else None) if field.is_relation else v
+        if current != wanted:
+            setattr(obj, k, v)
+            changed = True
+    return changed
+
+
+def _decimal(v) -> Decimal | None:
+    return None if v is None else Decimal(str(v))
+
+
+@transaction.atomic
+def load_document(
+    document: dict, source_bytes: bytes, source_name: str, user=None, title: str | None = None
+) -> LoadReport:
+    """Load one parsed plan (``PlanDocument.to_dict()``). Everything or nothing is written."""
+    if title:
+        document = {**document, "title": title}
+    if not document.get("tasks"):
+        raise ValueError("The document has no tasks; is it a plan?")
+    sha = hashlib.sha256(source_bytes).hexdigest()
+    key = plan_key(document, source_name)
+    period = document.get("period") or {}
+    plan = Plan.objects.filter(key=key).first()
+    if plan and plan.source_sha256 == sha and plan.is_active:
+        return LoadReport(plan, "unchanged")
+    status = "updated" if plan else "created"
+    plan = plan or Plan(key=key)
+    _set(
+        plan,
+        {
+            "title": document.get("title") or key,
+            "script": document.get("script", "simplified"),
+            "period_start": period.get("start"),
+            "period_end": period.get("end"),
+            "source_name": source_name,
+            "source_sha256": sha,
+            "document": document,
+            "is_active": True,
+        },
+    )
+    plan.loaded_by = user
+    plan.save()
+    report = LoadReport(plan, status)
+
+    sections: dict[str, Section] = {s.path: s for s in plan.sections.all()}
+    path_of: dict[str, str] = {}
+    stack: list[tuple[int, str]] = []
+    for order, s in enumerate(document.get("sections", [])):
+        level = s.get("level") or (2 if s.get("parent") else 1)
+        stack = [(lv, p) for lv, p in stack if lv < level]
+        label = f"{s['number']}{'' if s['number'].startswith(('(', '第')) else '、'}{s['title']}"
+        if s["number"].startswith("第"):
+            label = f"{s['number']} {s['title']}"
+        path = "/".join([p.split("/")[-1] for _, p in stack] + [label])
+        parent = sections.get(stack[-1][1]) if stack else None
+        stack.append((level, path))
+        sec = sections.get(path) or Section(plan=plan, path=path)
+        new = sec.pk is None
+        if (
+            _set(
+                sec,
+                {
+                    "parent": parent,
+                    "number": s["number"],
+                    "title": s["title"],
+                    "level": level,
+                    "order": order,
+                },
+            )
+            or new
+        ):
+            sec.save()
+            report.count("created" if new else "updated", "sections")
+        sections[path] = sec
+        path_of[label] = path
+
+    existing_tasks = {
+        (t.section.path if t.section else "", t.number): t for t in plan.tasks.select_related("section")
+    }
+    seen_tasks = set()
+    targets_by_task: dict[str | None, Task] = {}
+    for order, t in enumerate(document["tasks"]):
+        section = sections.get(t["section"])
+        key_t = (t["section"], t["number"])
+        seen_tasks.add(key_t)
+        task = existing_tasks.get(key_t) or Task(plan=plan, number=t["number"])
+        new = task.pk is None
+        values = {
+            "section": section,
+            "title": t["title"],
+            "text": t.get("text", ""),
+            "responsibility_raw": t.get("responsibility_raw", ""),
+            "deadline": t.get("deadline") or "",
+            "order": order,
+            "is_active": True,
+        }
+        if new:
+            _set(task, values)
+            task.save()
+            report.count("created", "tasks")
+        else:
+            before = {k: getattr(task, k) for k in ("title", "text", "responsibility_raw", "deadline")}
+            if _set(task, values):
+                task.save()
+                if any(before[k] != getattr(task, k) for k in before):
+                    report.count("updated", "tasks")
+                    report.changes.append(
+                        f"task {t['number']} {t['title']}: text or responsibilities changed"
+                    )
+        targets_by_task[t["number"]] = task
+        _load_responsibilities(task, t, report)
+    for key_t, task in existing_tasks.items():
+        if key_t not in seen_tasks and task.is_active:
+            task.is_active = False
+            task.save()
+            report.count("deactivated", "tasks")
+            report.changes.append(f"task {task.number} {task.title}: no longer in the plan")
+
+    _load_targets(plan, document.get("targets", []), targets_by_task, report)
+    return report
+
+
+def _load_responsibilities(task: Task, t: dict, report: LoadReport) -> None:
+    current = {r.organization_id: r for r in task.responsibilities.all()}
+    wanted = set()
+    for order, name in enumerate(t.get("all_units", [])):
+        org = resolve_organization(name)
+        wanted.add(org.pk)
+        r = current.get(org.pk) or Responsibility(task=task, organization=org)
+        new = r.pk is None
+        if (
+            _set(
+                r,
+                {
+                    "is_lead": name in t.get("lead_units", []),
+                    "name_as_written": name,
+                    "order": order,
+                    "is_active": True,
+                },
+            )
+            or new
+        ):
+            r.save()
+            report.count("created" if new else "updated", "responsibilities")
+    for org_id, r in current.items():
+        if org_id not in wanted and r.is_active:
+            r.is_active = False
+            r.save()
+            report.count("deactivated", "responsibilities")
+
+
+def _load_targets(plan: Plan, targets: list[dict], tasks: dict, report: LoadReport) -> None:
+    existing = {(t.task.number if t.task else None, t.text): t for t in plan.targets.select_related("task")}
+    seen = set()
+    for order, g in enumerate(targets):
+        key = (g.get("task_number"), g["text"])
+        seen.add(key)
+        target = existing.get(key) or Target(plan=plan, text=g["text"])
+        new = target.pk is None
+        values = {
+            "task": tasks.get(g.get("task_number")) if g.get("task_number") else None,
+            "indicator": resolve_indicator(g.get("indicator", ""), g.get("unit", "")),
+            "indicator_as_written": g.get("indicator", "")[:200],
+            "value": _decimal(g["value"]),
+            "value_max": _decimal(g.get("value_max")),
+            "unit": g.get("unit", ""),
+            "comparator": g.get("comparator", "="),
+            "year": g.get("year"),
+            "per_year": bool(g.get("per_year")),
+            "section_path": g.get("section") or "",
+            "order": order,
+            "is_active": True,
+        }
+        if _set(target, values) or new:
+            target.save()
+            report.count("created" if new else "updated", "targets")
+    for key, target in existing.items():
+        if key not in seen and target.is_active:
+            target.is_active = False
+            target.save()
+            report.count("deactivated", "targets")

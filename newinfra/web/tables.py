@@ -1,0 +1,77 @@
+"""Sorting, pagination and .xlsx export shared by every list page."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+
+
+def sort_and_page(request, queryset, sortable: dict[str, str], default: str, per_page: int = 50):
+    """(page, sort key) with ?sort=key or ?sort=-key among ``sortable`` (key → ORM field)."""
+    sort = request.GET.get("sort", default)
+    field = sortable.get(sort.lstrip("-"))
+    if field:
+        queryset = queryset.order_by(("-" if sort.startswith("-") else "") + field, "pk")
+    else:
+        sort = default
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return page, sort
+
+
+def query_without(request, *names: str) -> str:
+    params = [(k, v) for k, v in request.GET.items() if k not in names and v != ""]
+    return urlencode(params)
+
+
+def xlsx_response(
+    filename: str, title: str, header: list[str], rows: list[list], widths: list[int], script: str = "hans"
+):
+    """A workbook with one frozen, filtered, print-ready sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    convert = (lambda s: s) if script != "hant" else _to_traditional
+    wb = Workbook()
+    ws = wb.active
+    ws.title = convert(title)[:31]
+    ws.append([convert(h) for h in header])
+    thin = Side(style="thin", color="BBBBBB")
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="9E1B1B")
+        cell.alignment = Alignment(vertical="center", horizontal="center", wrap_text=True)
+    for row in rows:
+        ws.append([convert(v) if isinstance(v, str) else v for v in row])
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = HttpResponse(
+        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(convert(filename))}"
+    return response
+
+
+def _to_traditional(s: str) -> str:
+    from .script import to_traditional
+
+    return to_traditional(s)

@@ -1,0 +1,382 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from newinfra.orgs.models import Organization
+from newinfra.orgs.permissions import can_change_task, can_read, membership
+from newinfra.plans.compare import indicators_with_targets, shared_indicators
+from newinfra.plans.filtersets import TaskFilterSet, organization_for
+from newinfra.plans.models import Plan, Responsibility, Section, Target, Task
+
+from .script import SCRIPT_SESSION_KEY, SCRIPTS
+from .tables import query_without, sort_and_page, xlsx_response
+
+
+def member_required(view):
+    """Signed in, and a member of an organisation (every page reads by organisation)."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not can_read(request.user):
+            raise PermissionDenied("您的账号尚未分配单位，请联系管理员。")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def set_script(request, script: str):
+    if script not in SCRIPTS:
+        raise Http404
+    request.session[SCRIPT_SESSION_KEY] = script
+    nxt = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        nxt = "/"
+    return HttpResponseRedirect(nxt)
+
+
+def _tasks():
+    return (
+        Task.objects.filter(is_active=True, plan__is_active=True)
+        .select_related("plan", "section")
+        .prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.filter(is_active=True).select_related("organization"),
+                to_attr="active_responsibilities",
+            ),
+            Prefetch("targets", queryset=Target.objects.filter(is_active=True), to_attr="active_targets"),
+        )
+    )
+
+
+@member_required
+def home(request):
+    m = membership(request.user)
+    my_tasks = (
+        _tasks().filter(responsibilities__organization=m.organization, responsibilities__is_active=True)
+        if m
+        else []
+    )
+    plans = Plan.objects.filter(is_active=True).annotate(
+        task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
+        target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+    )
+    return render(
+        request,
+        "web/home.html",
+        {
+            "plans": plans,
+            "my_task_count": my_tasks.distinct().count() if m else 0,
+            "organization_count": Organization.objects.filter(
+                is_active=True, responsibilities__is_active=True
+            )
+            .distinct()
+            .count(),
+            "shared": shared_indicators(),
+        },
+    )
+
+
+@member_required
+def plan_list(request):
+    plans = Plan.objects.filter(is_active=True).annotate(
+        task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
+        target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+    )
+    return render(request, "web/plan_list.html", {"plans": plans})
+
+
+@member_required
+def plan_detail(request, pk: int):
+    plan = get_object_or_404(Plan, pk=pk, is_active=True)
+    sections = list(plan.sections.all())
+    tasks = list(_tasks().filter(plan=plan).order_by("order"))
+    by_section: dict[int | None, list[Task]] = {}
+    for t in tasks:
+        by_section.setdefault(t.section_id, []).append(t)
+    goal_targets = plan.targets.filter(is_active=True, task__isnull=True).select_related("indicator")
+    return render(
+        request,
+        "web/plan_detail.html",
+        {
+            "plan": plan,
+            "sections": [(s, by_section.get(s.pk, [])) for s in sections],
+            "unsectioned": by_section.get(None, []),
+            "goal_targets": goal_targets,
+            "task_count": len(tasks),
+        },
+    )
+
+
+LEDGER_SORTS = {"plan": "plan__title", "number": "order", "title": "title", "deadline": "deadline"}
+
+
+@member_required
+def ledger(request):
+    """任务分工台账: every task with its units, filterable, sortable, exportable."""
+    qs = _tasks()
+    f = TaskFilterSet(request.GET, queryset=qs)
+    qs = f.qs
+    plan_id = request.GET.get("plan")
+    unit_value = request.GET.get("unit", "").strip()
+    unit_org = organization_for(unit_value) if unit_value else None
+    if request.GET.get("export") == "xlsx":
+        return _ledger_xlsx(request, qs.order_by("plan_id", "order"))
+    page, sort = sort_and_page(request, qs.order_by("plan_id", "order"), LEDGER_SORTS, "plan")
+    if sort == "plan":
+        page.object_list = list(page.object_list)
+    sections = (
+        Section.objects.filter(plan_id=plan_id).order_by("order") if plan_id and plan_id.isdigit() else []
+    )
+    return render(
+        request,
+        "web/ledger.html",
+        {
+            "page": page,
+            "sort": sort,
+            "filters": request.GET,
+            "plans": Plan.objects.filter(is_active=True),
+            "sections": sections,
+            "unit_org": unit_org,
+            "unit_unknown": bool(unit_value) and unit_org is None,
+            "organizations": Organization.objects.filter(is_active=True, responsibilities__is_active=True)
+            .distinct()
+            .order_by("kind", "name"),
+            "query": query_without(request, "page", "sort"),
+            "export_query": query_without(request, "page"),
+        },
+    )
+
+
+def _units(task, lead: bool | None = None) -> str:
+    return "、".join(
+        r.organization.name for r in task.active_responsibilities if lead is None or r.is_lead == lead
+    )
+
+
+def _ledger_xlsx(request, tasks):
+    rows = []
+    for t in tasks:
+        rows.append(
+            [
+                t.plan.title,
+                t.number,
+                t.title,
+                t.text,
+                _units(t, lead=True),
+                _units(t, lead=False),
+                "\n".join(f"{x.indicator_as_written} {x.display_value}" for x in t.active_targets),
+                t.deadline or (f"{t.plan.period_end}年底" if t.plan.period_end else ""),
+                t.progress_note,
+            ]
+        )
+    return xlsx_response(
+        "任务分工台账.xlsx",
+        "任务分工台账",
+        ["规划", "序号", "任务", "主要内容", "牵头单位", "责任单位", "量化指标", "完成时限", "进展情况"],
+        rows,
+        [24, 6, 24, 80, 20, 36, 30, 12, 30],
+        request.script,
+    )
+
+
+@member_required
+def task_detail(request, pk: int):
+    task = get_object_or_404(_tasks(), pk=pk)
+    history = task.history.select_related("history_user").order_by("-history_date")[:50]
+    changes = []
+    for record in history:
+        prev = record.prev_record
+        diff = record.diff_against(prev).changes if prev else []
+        changes.append((record, diff))
+    return render(
+        request,
+        "web/task_detail.html",
+        {
+            "task": task,
+            "can_change": can_change_task(request.user, task),
+            "changes": changes,
+            "responsibility_history": Responsibility.history.filter(task_id=task.pk)
+            .select_related("history_user", "organization")
+            .order_by("-history_date")[:50],
+        },
+    )
+
+
+@require_POST
+@member_required
+def task_progress(request, pk: int):
+    task = get_object_or_404(Task, pk=pk, is_active=True)
+    if not can_change_task(request.user, task):
+        raise PermissionDenied("您所在单位不是此任务的责任单位，不能填写进展。")
+    note = request.POST.get("progress_note", "").strip()
+    if len(note) > 5000:
+        messages.error(request, "进展情况不能超过5000字。")
+    elif note != task.progress_note:
+        task.progress_note = note
+        task.save()
+        messages.success(request, "进展情况已保存。")
+    return redirect("task-detail", pk=pk)
+
+
+@member_required
+def my_tasks(request):
+    m = membership(request.user)
+    qs = (
+        _tasks()
+        .filter(responsibilities__organization=m.organization, responsibilities__is_active=True)
+        .distinct()
+    )
+    role = request.GET.get("role")
+    if role in ("lead", "co"):
+        qs = qs.filter(
+            responsibilities__organization=m.organization, responsibilities__is_lead=role == "lead"
+        )
+    page, sort = sort_and_page(request, qs.order_by("plan_id", "order"), LEDGER_SORTS, "plan")
+    return render(
+        request,
+        "web/my_tasks.html",
+        {
+            "page": page,
+            "sort": sort,
+            "organization": m.organization,
+            "role": role,
+            "query": query_without(request, "page", "sort"),
+        },
+    )
+
+
+@member_required
+def target_list(request):
+    targets = Target.objects.filter(is_active=True, plan__is_active=True).select_related(
+        "plan", "task", "indicator"
+    )
+    plan_id = request.GET.get("plan")
+    if plan_id and plan_id.isdigit():
+        targets = targets.filter(plan_id=plan_id)
+    if request.GET.get("export") == "xlsx":
+        rows = [
+            [
+                t.plan.title,
+                t.task.number if t.task else "",
+                t.indicator.name,
+                t.indicator_as_written,
+                {">=": "≥", ">": ">", "<": "<", "<=": "≤", "~": "约", "=": "="}[t.comparator],
+                float(t.value),
+                float(t.value_max) if t.value_max is not None else None,
+                t.unit,
+                t.year,
+                "是" if t.per_year else "",
+                t.text,
+            ]
+            for t in targets.order_by("plan_id", "order")
+        ]
+        return xlsx_response(
+            "量化指标.xlsx",
+            "量化指标",
+            ["规划", "任务", "指标", "原文指标", "比较", "目标值", "上限", "单位", "年份", "年均", "原文"],
+            rows,
+            [24, 6, 24, 30, 6, 14, 10, 8, 8, 6, 50],
+            request.script,
+        )
+    page, sort = sort_and_page(
+        request,
+        targets.order_by("plan_id", "order"),
+        {"indicator": "indicator__name", "value": "value", "year": "year", "plan": "plan__title"},
+        "plan",
+        per_page=100,
+    )
+    return render(
+        request,
+        "web/target_list.html",
+        {
+            "page": page,
+            "sort": sort,
+            "shared": shared_indicators(),
+            "plans": Plan.objects.filter(is_active=True),
+            "query": query_without(request, "page", "sort"),
+            "export_query": query_without(request, "page"),
+        },
+    )
+
+
+@member_required
+def indicator_detail(request, pk: int):
+    indicator = get_object_or_404(indicators_with_targets(), pk=pk)
+    return render(request, "web/indicator_detail.html", {"indicator": indicator})
+
+
+@member_required
+def organization_list(request):
+    orgs = Organization.objects.filter(is_active=True).annotate(
+        lead_count=Count(
+            "responsibilities",
+            filter=Q(
+                responsibilities__is_active=True,
+                responsibilities__is_lead=True,
+                responsibilities__task__is_active=True,
+            ),
+        ),
+        task_count=Count(
+            "responsibilities",
+            filter=Q(responsibilities__is_active=True, responsibilities__task__is_active=True),
+        ),
+    )
+    kind = request.GET.get("kind")
+    if kind:
+        orgs = orgs.filter(kind=kind)
+    if request.GET.get("export") == "xlsx":
+        rows = [
+            [o.name, o.get_kind_display(), o.code or "", o.lead_count, o.task_count]
+            for o in orgs.order_by("kind", "name")
+        ]
+        return xlsx_response(
+            "单位.xlsx",
+            "单位",
+            ["名称", "类型", "代码", "牵头任务", "全部任务"],
+            rows,
+            [36, 12, 22, 10, 10],
+            request.script,
+        )
+    page, sort = sort_and_page(
+        request, orgs, {"name": "name", "kind": "kind", "tasks": "task_count"}, "kind", 100
+    )
+    from newinfra.orgs.models import OrgKind
+
+    return render(
+        request,
+        "web/organization_list.html",
+        {
+            "page": page,
+            "sort": sort,
+            "kinds": OrgKind.choices,
+            "kind": kind,
+            "query": query_without(request, "page", "sort"),
+            "export_query": query_without(request, "page"),
+        },
+    )
+
+
+@member_required
+def organization_detail(request, pk: int):
+    org = get_object_or_404(Organization, pk=pk)
+    tasks = _tasks().filter(responsibilities__organization=org, responsibilities__is_active=True).distinct()
+    lead = [
+        t for t in tasks if any(r.is_lead and r.organization_id == org.pk for r in t.active_responsibilities)
+    ]
+    co = [t for t in tasks if t not in lead]
+    if request.GET.get("export") == "xlsx":
+        return _ledger_xlsx(request, list(tasks))
+    return render(
+        request,
+        "web/organization_detail.html",
+        {"organization": org, "lead": lead, "co": co, "ledger_url": reverse("ledger") + f"?unit={org.pk}"},
+    )
