@@ -43,6 +43,14 @@ _COMMON = set(
 _PAGE_NUMBER = re.compile(r"^\s*[-—–－]*\s*\d{1,4}\s*[-—–－]*\s*$")
 
 
+def _common_share(text: str) -> float:
+    """Share of the non-blank characters that are frequent Chinese characters or ASCII."""
+    sample = [ch for ch in text[:20000] if not ch.isspace()]
+    if not sample:
+        return 0.0
+    return sum(1 for ch in sample if ch in _COMMON or (ch.isascii() and ch.isprintable())) / len(sample)
+
+
 def _score(text: str) -> float:
     if not text:
         return 0.0
@@ -66,9 +74,11 @@ def decode_bytes(data: bytes, name: str = "the file") -> tuple[str, str]:
             raise DocumentError(f"{name} starts with a UTF-8 mark but is not valid UTF-8") from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise DocumentError(f"{name} starts with a UTF-16 mark but is not valid UTF-16") from exc
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = ""
+        if _common_share(text) >= 0.3:  # almost any byte pairs decode as UTF-16
+            return text, "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -83,7 +93,8 @@ def decode_bytes(data: bytes, name: str = "the file") -> tuple[str, str]:
     if not candidates:
         raise DocumentError(f"{name} is not in a supported text encoding (UTF-8, GB18030/GBK, Big5)")
     score, _, enc, text = max(candidates)
-    if score <= 0:
+    # Real Chinese text is mostly frequent characters; random bytes decode into rare ones.
+    if score <= 0 or _common_share(text) < 0.3:
         raise DocumentError(f"{name} is not in a supported text encoding (UTF-8, GB18030/GBK, Big5)")
     return text, enc
 
@@ -124,7 +135,7 @@ def read_document(path: str | os.PathLike) -> SourceText:
         raise DocumentError(f"{name} is not a valid .docx file (it is not a zip package)")
     if ext == ".pdf":
         raise DocumentError(f"{name} is not a valid PDF file")
-    if _looks_binary(data):
+    if _looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DocumentError(f"{name} looks like a binary file, not a plan document")
     head = data[:2048].lower()
     if ext in (".html", ".htm", ".xhtml") or re.search(

@@ -9,8 +9,6 @@ from simple_history.models import HistoricalRecords
 
 from newinfra.orgs.models import Organization
 
-COMPARATOR_SIGNS = {">=": "≥", ">": "＞", "<": "＜", "<=": "≤", "~": "约", "=": ""}
-
 
 class Plan(models.Model):
     key = models.CharField("标识", max_length=200, unique=True, help_text="同一规划的不同版本共用一个标识")
@@ -163,6 +161,6 @@ class Target(models.Model):
 
     @property
     def display_value(self) -> str:
-        from newinfra.plans.format import format_quantity
+        from newinfra.parsing.display import format_quantity
 
         return format_quantity(self.value, self.unit, self.comparator, self.value_max, self.per_year)
