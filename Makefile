@@ -16,12 +16,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP) ## (arrives with the platform issue) for now: parse both Guangzhou plans into out/
-	@echo "The web platform is not built yet; parsing the two Guangzhou plans instead."
-	@mkdir -p out
-	$(BIN)/newinfra parse tests/data/seeds/*.txt --format xlsx -o out/任务分工台账.xlsx
-	$(BIN)/newinfra parse tests/data/seeds/*.txt --format md -o out/plans.md
-	@echo "Wrote out/任务分工台账.xlsx and out/plans.md"
+run: $(STAMP) ## set up (database, both plans, demo users) and serve http://127.0.0.1:8000
+	$(BIN)/newinfra migrate
+	$(BIN)/newinfra seed-demo
+	$(BIN)/newinfra serve
 
 test: $(STAMP) ## run the whole test suite (exits non-zero on any failure)
 	$(BIN)/ruff check newinfra tests benchmarks

@@ -46,6 +46,80 @@ def _score_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _django(*argv: str) -> int:
+    """Run a Django management command in this process."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newinfra.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["newinfra", *argv])
+    return 0
+
+
+def _serve_command(args: argparse.Namespace) -> int:
+    """Collect static files, then serve with gunicorn (a real application server)."""
+    import os
+
+    _django("collectstatic", "--noinput", "-v0")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newinfra.settings")
+    bind = f"{args.host}:{args.port}"
+    print(f"newinfra: serving on http://{bind}/ (Ctrl+C to stop)", flush=True)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    os.execv(
+        str(gunicorn),
+        [
+            str(gunicorn),
+            "newinfra.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(args.workers),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "60",
+        ],
+    )
+    return 0  # not reached
+
+
+def _createuser_command(args: argparse.Namespace) -> int:
+    import getpass
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newinfra.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from .orgs.models import Membership, Organization, Role
+
+    org = Organization.objects.resolve(args.org)
+    if org is None:
+        raise UsageError(f"unknown organisation: {args.org}")
+    password = args.password or getpass.getpass("Password: ")
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise UsageError("; ".join(exc.messages)) from exc
+    User = get_user_model()
+    if User.objects.filter(username=args.username).exists():
+        raise UsageError(f"user {args.username} exists already")
+    with transaction.atomic():
+        user = User.objects.create_user(args.username, password=password, first_name=args.name or "")
+        user.is_staff = args.role in (Role.ADMIN, Role.OFFICE)
+        user.is_superuser = args.role == Role.ADMIN
+        user.save()
+        Membership.objects.create(user=user, organization=org, role=args.role)
+    print(f"created {args.username}: {org.name}, {Role(args.role).label}")
+    return 0
+
+
 class UsageError(Exception):
     """A mistake in how the command was called; reported in one line, exit status 2."""
 
@@ -83,6 +157,43 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", metavar="FILE")
     s.add_argument("gold", metavar="GOLD")
     s.set_defaults(func=_score_command)
+
+    # The platform.
+    m = sub.add_parser("migrate", help="create or update the database tables")
+    m.set_defaults(func=lambda a: _django("migrate", "-v1"))
+    d = sub.add_parser(
+        "seed-demo", help="load both Guangzhou plans, organisations and demo users (prints passwords)"
+    )
+    d.set_defaults(func=lambda a: _django("seed_demo"))
+    lp = sub.add_parser(
+        "load-plan",
+        help="parse plan documents and load them into the platform",
+        description="Parse and load plans, each in one transaction. Loading the same file again changes "
+        "nothing; a revised version is reported with what changed.",
+    )
+    lp.add_argument("files", nargs="+", metavar="FILE")
+    lp.add_argument("--title", help="the plan's title, for a text that has none")
+    lp.set_defaults(func=lambda a: _django("load_plan", *a.files, *(["--title", a.title] if a.title else [])))
+    sv = sub.add_parser("serve", help="serve the platform with gunicorn (default http://127.0.0.1:8000)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--workers", type=int, default=2)
+    sv.set_defaults(func=_serve_command)
+    cu = sub.add_parser("createuser", help="create a user in an organisation with a role")
+    cu.add_argument("username")
+    cu.add_argument("--org", required=True, help="organisation name (aliases accepted)")
+    cu.add_argument(
+        "--role",
+        required=True,
+        choices=["admin", "office", "responsible", "declarant", "leader"],
+        help="admin 管理员, office 统筹办, responsible 责任单位, declarant 申报单位, leader 领导",
+    )
+    cu.add_argument("--name", help="full name")
+    cu.add_argument("--password", help="password (asked for when omitted)")
+    cu.set_defaults(func=_createuser_command)
+    mg = sub.add_parser("manage", help="any Django management command (newinfra manage check --deploy)")
+    mg.add_argument("args", nargs=argparse.REMAINDER)
+    mg.set_defaults(func=lambda a: _django(*a.args))
     return parser
 
 

@@ -9,7 +9,12 @@ reads plans, tasks, targets and organisations. Changes depend on the role and th
 
 from __future__ import annotations
 
-from .models import Role
+from django.db.models import Q
+
+from .models import Organization, OrgKind, Role
+
+# Units a plan names collectively, and who belongs to them: 各区政府 is every district government.
+COLLECTIVE_UNITS = {"各区政府": OrgKind.DISTRICT, "市直职能部门": OrgKind.CITY}
 
 OFFICE_ROLES = {Role.ADMIN, Role.OFFICE}
 
@@ -29,22 +34,32 @@ def is_office(user) -> bool:
     return getattr(user, "is_superuser", False) or (m is not None and m.role in OFFICE_ROLES)
 
 
+def responsible_ids(org: Organization, include_collective: bool = True) -> list[int]:
+    """The organisation itself and the collective units it belongs to (天河区政府 → 各区政府)."""
+    ids = [org.pk]
+    if include_collective and org.name not in COLLECTIVE_UNITS:
+        names = [name for name, kind in COLLECTIVE_UNITS.items() if kind == org.kind]
+        ids += list(Organization.objects.filter(name__in=names).values_list("pk", flat=True))
+    return ids
+
+
+def responsible_q(org: Organization, include_collective: bool = True, lead: bool | None = None) -> Q:
+    """Tasks the organisation answers for: named, or through a collective unit."""
+    q = Q(
+        responsibilities__organization_id__in=responsible_ids(org, include_collective),
+        responsibilities__is_active=True,
+    )
+    if lead is not None:
+        q &= Q(responsibilities__is_lead=lead)
+    return q
+
+
 def can_change_task(user, task) -> bool:
     if is_office(user):
         return True
     m = membership(user)
     if m is None or m.role != Role.RESPONSIBLE:
         return False
-    return task.responsibilities.filter(organization_id=m.organization_id, is_active=True).exists()
-
-
-def changeable_tasks(user, queryset):
-    """The tasks of ``queryset`` the user may change."""
-    if is_office(user):
-        return queryset
-    m = membership(user)
-    if m is None or m.role != Role.RESPONSIBLE:
-        return queryset.none()
-    return queryset.filter(
-        responsibilities__organization_id=m.organization_id, responsibilities__is_active=True
-    ).distinct()
+    return task.responsibilities.filter(
+        organization_id__in=responsible_ids(m.organization), is_active=True
+    ).exists()

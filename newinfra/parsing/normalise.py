@@ -107,17 +107,23 @@ def to_simplified_same_length(text: str, script: str) -> str:
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u4e00-\u9fff“”‘’、，。（）])\s+|\s+(?=[\u4e00-\u9fff“”‘’、，。（）])")
 
 
+def mainland_text(s: str) -> str:
+    """Traditional text with Taiwan vocabulary → Simplified mainland text, layout kept."""
+    s = _opencc("t2s").convert(s)
+    for i, word in enumerate(_PROTECTED):
+        s = s.replace(word, f"\0{i}\0")
+    for tw, cn in _VOCABULARY:
+        s = s.replace(tw, cn)
+    for i, word in enumerate(_PROTECTED):
+        s = s.replace(f"\0{i}\0", word)
+    return s
+
+
 def mainland(s: str, script: str = "simplified") -> str:
     """An output string: Simplified characters, mainland vocabulary, no stray spaces."""
     s = s.translate(_FULLWIDTH_ALNUM)
     if script == "traditional":
-        s = _opencc("t2s").convert(s)
-        for word in _PROTECTED:
-            s = s.replace(word, "\0" + str(_PROTECTED.index(word)) + "\0")
-        for tw, cn in _VOCABULARY:
-            s = s.replace(tw, cn)
-        for i, word in enumerate(_PROTECTED):
-            s = s.replace("\0" + str(i) + "\0", word)
+        s = mainland_text(s)
     s = _SPACE_BETWEEN_CJK.sub("", s.replace("\n", "").replace(SOFT_BREAK, ""))
     return s.strip()
 

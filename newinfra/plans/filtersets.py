@@ -22,10 +22,16 @@ class TaskFilterSet(django_filters.FilterSet):
         method="filter_role", choices=[("lead", "牵头"), ("co", "参与")], label="牵头/参与"
     )
     q = django_filters.CharFilter(method="filter_text", label="文本搜索")
+    include_collective = django_filters.BooleanFilter(
+        method="filter_noop", label="含集体单位的任务（如区政府含“各区政府”的任务）"
+    )
 
     class Meta:
         model = Task
-        fields = ["plan", "section", "unit", "role", "q"]
+        fields = ["plan", "section", "unit", "role", "q", "include_collective"]
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # read by filter_unit
 
     def filter_section(self, queryset, name, value):
         from .models import Section
@@ -39,11 +45,12 @@ class TaskFilterSet(django_filters.FilterSet):
         org = organization_for(value)
         if org is None:
             return queryset.none()
+        from newinfra.orgs.permissions import responsible_q
+
         role = self.data.get("role")
-        lookup = {"responsibilities__organization": org, "responsibilities__is_active": True}
-        if role in ("lead", "co"):
-            lookup["responsibilities__is_lead"] = role == "lead"
-        return queryset.filter(**lookup).distinct()
+        collective = str(self.data.get("include_collective", "")).lower() in ("1", "true", "yes", "on")
+        lead = (role == "lead") if role in ("lead", "co") else None
+        return queryset.filter(responsible_q(org, collective, lead)).distinct()
 
     def filter_role(self, queryset, name, value):
         if self.data.get("unit"):

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from newinfra.orgs.models import Organization
-from newinfra.orgs.permissions import can_change_task, can_read, membership
+from newinfra.orgs.permissions import can_change_task, can_read, membership, responsible_ids, responsible_q
 from newinfra.plans.compare import indicators_with_targets, shared_indicators
 from newinfra.plans.filtersets import TaskFilterSet, organization_for
 from newinfra.plans.models import Plan, Responsibility, Section, Target, Task
@@ -229,18 +229,17 @@ def task_progress(request, pk: int):
 
 @member_required
 def my_tasks(request):
+    """The tasks the user's organisation answers for, named or through 各区政府 / 市直职能部门."""
     m = membership(request.user)
-    qs = (
-        _tasks()
-        .filter(responsibilities__organization=m.organization, responsibilities__is_active=True)
-        .distinct()
-    )
     role = request.GET.get("role")
-    if role in ("lead", "co"):
-        qs = qs.filter(
-            responsibilities__organization=m.organization, responsibilities__is_lead=role == "lead"
-        )
+    lead = (role == "lead") if role in ("lead", "co") else None
+    qs = _tasks().filter(responsible_q(m.organization, lead=lead)).distinct()
     page, sort = sort_and_page(request, qs.order_by("plan_id", "order"), LEDGER_SORTS, "plan")
+    collective_ids = set(responsible_ids(m.organization)) - {m.organization.pk}
+    for task in page.object_list:
+        task.via_collective = not any(
+            r.organization_id == m.organization.pk for r in task.active_responsibilities
+        ) and any(r.organization_id in collective_ids for r in task.active_responsibilities)
     return render(
         request,
         "web/my_tasks.html",
@@ -368,15 +367,25 @@ def organization_list(request):
 @member_required
 def organization_detail(request, pk: int):
     org = get_object_or_404(Organization, pk=pk)
-    tasks = _tasks().filter(responsibilities__organization=org, responsibilities__is_active=True).distinct()
+    tasks = list(_tasks().filter(responsible_q(org)).distinct().order_by("plan_id", "order"))
+    own = set(responsible_ids(org, include_collective=False))
     lead = [
-        t for t in tasks if any(r.is_lead and r.organization_id == org.pk for r in t.active_responsibilities)
+        t for t in tasks if any(r.is_lead and r.organization_id in own for r in t.active_responsibilities)
     ]
-    co = [t for t in tasks if t not in lead]
+    named = [
+        t for t in tasks if t not in lead and any(r.organization_id in own for r in t.active_responsibilities)
+    ]
+    collective = [t for t in tasks if t not in lead and t not in named]
     if request.GET.get("export") == "xlsx":
-        return _ledger_xlsx(request, list(tasks))
+        return _ledger_xlsx(request, tasks)
     return render(
         request,
         "web/organization_detail.html",
-        {"organization": org, "lead": lead, "co": co, "ledger_url": reverse("ledger") + f"?unit={org.pk}"},
+        {
+            "organization": org,
+            "lead": lead,
+            "co": named,
+            "collective": collective,
+            "ledger_url": reverse("ledger") + f"?unit={org.pk}",
+        },
     )

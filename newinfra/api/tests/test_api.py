@@ -62,6 +62,13 @@ def test_unit_filter_takes_an_id_and_a_role():
     )
 
 
+def test_collective_units_on_request():
+    client = client_for("leader")
+    named = client.get("/api/tasks/?unit=天河区政府").json()["count"]
+    widened = client.get("/api/tasks/?unit=天河区政府&include_collective=true").json()["count"]
+    assert named == 0 and widened == 36
+
+
 def test_unknown_unit_gives_no_tasks():
     assert client_for("leader").get("/api/tasks/?unit=不存在的单位").json()["count"] == 0
 

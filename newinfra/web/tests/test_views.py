@@ -1,0 +1,205 @@
+"""The pages from the outside: who sees what, filters, exports, the Traditional interface."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from openpyxl import load_workbook
+
+from newinfra.orgs.models import Organization
+from newinfra.plans.models import Indicator, Plan, Task
+
+pytestmark = pytest.mark.django_db
+ROLES = ["admin", "office", "gongxin", "tianhe", "mobile", "leader"]
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def page_urls() -> list[str]:
+    task = Task.objects.filter(is_active=True).first()
+    return [
+        "/",
+        "/plans/",
+        f"/plans/{Plan.objects.first().pk}/",
+        "/ledger/",
+        "/ledger/?unit=天河区政府&role=co",
+        f"/tasks/{task.pk}/",
+        "/my-tasks/",
+        "/targets/",
+        f"/indicators/{Indicator.objects.get(name='5G基站').pk}/",
+        "/orgs/",
+        f"/orgs/{Organization.objects.get(name='天河区政府').pk}/",
+        "/api/docs/",
+    ]
+
+
+def test_pages_need_a_login():
+    for url in page_urls():
+        response = Client().get(url)
+        assert response.status_code in (302, 403) and (
+            response.status_code == 403 or "/login/" in response["Location"]
+        )
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_renders_for_every_role(username):
+    client = client_for(username)
+    for url in page_urls():
+        response = client.get(url)
+        assert response.status_code == 200, (username, url)
+        assert "https://" not in response.content.decode().replace("https://github.com", ""), url
+
+
+def test_a_user_without_an_organisation_is_refused():
+    get_user_model().objects.create_user("nobody", password="x-very-long-pass")
+    client = Client()
+    client.login(username="nobody", password="x-very-long-pass")
+    assert client.get("/ledger/").status_code == 403
+
+
+def test_ledger_filters_by_unit_and_role():
+    client = client_for("leader")
+    all_rows = client.get("/ledger/").context["page"].paginator.count
+    assert all_rows == 60
+    tianhe = client.get("/ledger/", {"unit": "天河区政府"}).context["page"].paginator.count
+    assert tianhe == Task.objects.filter(responsibilities__organization__name="天河区政府").count()
+    lead = client.get("/ledger/", {"unit": "市工业和信息化局", "role": "lead"}).context["page"]
+    assert [t.number for t in lead.object_list] == ["4"]
+    text = client.get("/ledger/", {"q": "充电"}).context["page"].object_list
+    assert text and all("充电" in t.title + t.text for t in text)
+    unknown = client.get("/ledger/", {"unit": "火星区政府"})
+    assert unknown.context["page"].paginator.count == 0 and "未找到单位" in unknown.content.decode()
+
+
+def test_ledger_filter_accepts_traditional_input():
+    client = client_for("leader")
+    simplified = client.get("/ledger/", {"q": "智慧灯杆"}).context["page"].paginator.count
+    assert (
+        simplified and client.get("/ledger/", {"q": "智慧燈桿"}).context["page"].paginator.count == simplified
+    )
+
+
+def test_ledger_export_is_the_filtered_ledger():
+    client = client_for("leader")
+    response = client.get("/ledger/", {"unit": "越秀区政府", "export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in ws[1]]
+    assert header[:8] == ["规划", "序号", "任务", "主要内容", "牵头单位", "责任单位", "量化指标", "完成时限"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == Task.objects.filter(responsibilities__organization__name="越秀区政府").count()
+    assert all("越秀区政府" in (r[4] or "") + (r[5] or "") for r in rows)
+    assert ws.freeze_panes == "A2"
+
+
+@pytest.mark.parametrize("url", ["/targets/?export=xlsx", "/orgs/?export=xlsx"])
+def test_every_list_exports(url):
+    response = client_for("leader").get(url)
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws.max_row > 10
+
+
+def test_traditional_interface_is_complete():
+    client = client_for("leader")
+    client.get("/script/hant/?next=/ledger/")
+    html = client.get("/ledger/").content.decode()
+    assert "任務分工臺賬" in html or "任務分工台賬" in html
+    assert "任务" not in html  # nothing left in Simplified
+    xlsx = client.get("/ledger/?export=xlsx")
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    assert ws["C1"].value == "任務"
+    client.get("/script/hans/?next=/")
+    assert "任务分工台账" in client.get("/ledger/").content.decode()
+
+
+def test_script_switch_refuses_foreign_redirects():
+    response = client_for("leader").get("/script/hant/?next=https://example.com/")
+    assert response["Location"] == "/"
+
+
+def other_task():
+    return (
+        Task.objects.exclude(responsibilities__organization__name__in=["天河区政府", "各区政府"])
+        .filter(is_active=True)
+        .first()
+    )
+
+
+def test_a_district_user_reads_but_cannot_change_another_units_task_page():
+    client = client_for("tianhe")
+    task = other_task()
+    page = client.get(f"/tasks/{task.pk}/")
+    assert page.status_code == 200 and 'name="progress_note"' not in page.content.decode()
+    assert client.post(f"/tasks/{task.pk}/progress/", {"progress_note": "改"}).status_code == 403
+    task.refresh_from_db()
+    assert task.progress_note == ""
+
+
+# Every role × the page write (progress on an own task, on another unit's task).
+PAGE_ALLOWED = {
+    "admin": (True, True),
+    "office": (True, True),
+    "gongxin": (True, False),
+    "tianhe": (False, False),
+    "mobile": (False, False),
+    "leader": (False, False),
+}
+
+
+@pytest.mark.parametrize("username", PAGE_ALLOWED)
+def test_permission_matrix_pages(username):
+    client = client_for(username)
+    own = Task.objects.filter(responsibilities__organization__name="市工业和信息化局", is_active=True).first()
+    other = (
+        Task.objects.exclude(responsibilities__organization__name="市工业和信息化局")
+        .filter(is_active=True)
+        .first()
+    )
+    for task, allowed in zip((own, other), PAGE_ALLOWED[username], strict=True):
+        response = client.post(f"/tasks/{task.pk}/progress/", {"progress_note": f"{username} 报送"})
+        assert (response.status_code == 302) == allowed, (username, task.number, response.status_code)
+        task.refresh_from_db()
+        assert (task.progress_note == f"{username} 报送") == allowed
+
+
+def test_progress_is_kept_in_the_history_shown_on_the_task_page():
+    client = client_for("gongxin")
+    task = Task.objects.filter(
+        responsibilities__organization__name="市工业和信息化局", is_active=True
+    ).first()
+    client.post(f"/tasks/{task.pk}/progress/", {"progress_note": "第一次报送"})
+    client.post(f"/tasks/{task.pk}/progress/", {"progress_note": "第二次报送"})
+    html = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "第一次报送" in html and "第二次报送" in html and "gongxin" in html
+
+
+def test_my_tasks_include_the_tasks_of_all_district_governments():
+    """Both plans give district work to 各区政府: every district answers for it."""
+    response = client_for("tianhe").get("/my-tasks/")
+    expected = Task.objects.filter(
+        responsibilities__organization__name__in=["天河区政府", "各区政府"]
+    ).distinct()
+    assert response.context["page"].paginator.count == expected.count() == 36
+    assert "集体" in response.content.decode()
+    yuexiu = client_for("yuexiu").get("/my-tasks/").context["page"].paginator.count
+    assert yuexiu == 38  # 36 through 各区政府, and tasks 1 and 2 of the first plan by name
+
+
+def test_a_district_can_report_on_a_task_of_all_district_governments():
+    task = Task.objects.filter(responsibilities__organization__name="各区政府", is_active=True).first()
+    assert (
+        client_for("tianhe").post(f"/tasks/{task.pk}/progress/", {"progress_note": "天河已部署"}).status_code
+        == 302
+    )
+    task.refresh_from_db()
+    assert task.progress_note == "天河已部署"
+
+
+def test_home_shows_the_cross_plan_conflicts():
+    html = client_for("leader").get("/").content.decode()
+    assert "口径不一致" in html and "5G基站" in html and "充电桩" in html
