@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench parse-seeds clean
+.PHONY: help run test test-pg lint bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,9 +21,14 @@ run: $(STAMP) ## set up (database, both plans, demo users) and serve http://127.
 	$(BIN)/newinfra seed-demo
 	$(BIN)/newinfra serve
 
-test: $(STAMP) ## run the whole test suite (exits non-zero on any failure)
+test: $(STAMP) ## run the whole test suite: SQLite, then the platform again on PostgreSQL (exits non-zero on any failure)
 	$(BIN)/ruff check newinfra tests benchmarks
+	scripts/ensure-chromium.sh
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-pg
+
+test-pg: $(STAMP) ## the platform tests on a real PostgreSQL server (Debian's postgresql, installed if missing)
+	DATABASE_URL=$$(scripts/ensure-postgres.sh) $(BIN)/pytest -q -m "not browser" newinfra
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check newinfra tests benchmarks

@@ -104,6 +104,7 @@ def not_tianhe_task():
     return (
         Task.objects.exclude(responsibilities__organization__name__in=["天河区政府", "各区政府"])
         .filter(is_active=True)
+        .order_by("pk")
         .first()
     )
 
@@ -120,9 +121,11 @@ def test_a_district_user_reads_but_cannot_change_another_units_task():
 
 def test_a_responsible_unit_reports_progress_but_cannot_rewrite_the_task():
     client = client_for("gongxin")
-    task = Task.objects.filter(
-        responsibilities__organization__name="市工业和信息化局", is_active=True
-    ).first()
+    task = (
+        Task.objects.filter(responsibilities__organization__name="市工业和信息化局", is_active=True)
+        .order_by("pk")
+        .first()
+    )
     ok = client.patch(f"/api/tasks/{task.pk}/", {"progress_note": "已建成5G基站1万座"}, format="json")
     assert ok.status_code == 200
     task.refresh_from_db()
@@ -153,12 +156,20 @@ ALLOWED = {
 @pytest.mark.parametrize("username", ALLOWED)
 def test_permission_matrix_api(username):
     client = client_for(username)
-    own = Task.objects.filter(responsibilities__organization__name="市工业和信息化局", is_active=True).first()
+    own = (
+        Task.objects.filter(responsibilities__organization__name="市工业和信息化局", is_active=True)
+        .exclude(responsibilities__organization__name="各区政府")
+        .order_by("pk")
+        .first()
+    )
     other = (
         not_tianhe_task()
         if username != "gongxin"
-        else Task.objects.exclude(responsibilities__organization__name="市工业和信息化局")
+        else Task.objects.exclude(
+            responsibilities__organization__name__in=["市工业和信息化局", "市直职能部门"]
+        )
         .filter(is_active=True)
+        .order_by("pk")
         .first()
     )
     ids = {
@@ -179,7 +190,7 @@ def test_permission_matrix_api(username):
 @pytest.mark.parametrize("method", ["delete"])
 def test_nothing_is_deleted_through_the_api(method):
     client = client_for("admin")
-    task = Task.objects.filter(is_active=True).first()
+    task = Task.objects.filter(is_active=True).order_by("pk").first()
     assert getattr(client, method)(f"/api/tasks/{task.pk}/").status_code == 405
     org = Organization.objects.first()
     assert getattr(client, method)(f"/api/organizations/{org.pk}/").status_code == 405

@@ -21,7 +21,7 @@ def client_for(username: str) -> Client:
 
 
 def page_urls() -> list[str]:
-    task = Task.objects.filter(is_active=True).first()
+    task = Task.objects.filter(is_active=True).order_by("pk").first()
     return [
         "/",
         "/plans/",
@@ -126,6 +126,7 @@ def other_task():
     return (
         Task.objects.exclude(responsibilities__organization__name__in=["天河区政府", "各区政府"])
         .filter(is_active=True)
+        .order_by("pk")
         .first()
     )
 
@@ -154,10 +155,16 @@ PAGE_ALLOWED = {
 @pytest.mark.parametrize("username", PAGE_ALLOWED)
 def test_permission_matrix_pages(username):
     client = client_for(username)
-    own = Task.objects.filter(responsibilities__organization__name="市工业和信息化局", is_active=True).first()
+    own = (
+        Task.objects.filter(responsibilities__organization__name="市工业和信息化局", is_active=True)
+        .exclude(responsibilities__organization__name="各区政府")
+        .order_by("pk")
+        .first()
+    )
     other = (
         Task.objects.exclude(responsibilities__organization__name="市工业和信息化局")
         .filter(is_active=True)
+        .order_by("pk")
         .first()
     )
     for task, allowed in zip((own, other), PAGE_ALLOWED[username], strict=True):
@@ -169,9 +176,11 @@ def test_permission_matrix_pages(username):
 
 def test_progress_is_kept_in_the_history_shown_on_the_task_page():
     client = client_for("gongxin")
-    task = Task.objects.filter(
-        responsibilities__organization__name="市工业和信息化局", is_active=True
-    ).first()
+    task = (
+        Task.objects.filter(responsibilities__organization__name="市工业和信息化局", is_active=True)
+        .order_by("pk")
+        .first()
+    )
     client.post(f"/tasks/{task.pk}/progress/", {"progress_note": "第一次报送"})
     client.post(f"/tasks/{task.pk}/progress/", {"progress_note": "第二次报送"})
     html = client.get(f"/tasks/{task.pk}/").content.decode()
@@ -191,7 +200,11 @@ def test_my_tasks_include_the_tasks_of_all_district_governments():
 
 
 def test_a_district_can_report_on_a_task_of_all_district_governments():
-    task = Task.objects.filter(responsibilities__organization__name="各区政府", is_active=True).first()
+    task = (
+        Task.objects.filter(responsibilities__organization__name="各区政府", is_active=True)
+        .order_by("pk")
+        .first()
+    )
     assert (
         client_for("tianhe").post(f"/tasks/{task.pk}/progress/", {"progress_note": "天河已部署"}).status_code
         == 302
