@@ -6,9 +6,6 @@ Run with ``make bench``; writes its figures, with date and machine, to docs/benc
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -18,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.report import stamp, update_section  # noqa: E402
 from newinfra.parsing import parse_text  # noqa: E402
 
 SEEDS = sorted((ROOT / "tests" / "data" / "seeds").glob("*.txt"))
@@ -65,18 +63,6 @@ def cold_parse(seed: Path, repeat: int = 7) -> tuple[float, float]:
     return statistics.median(imports), statistics.median(parses)
 
 
-def machine() -> str:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.node()} · {cpu or platform.processor()} · {os.cpu_count()} cores · Python {platform.python_version()}"
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--write", metavar="MD", help="write the results to this Markdown file")
@@ -95,14 +81,7 @@ def main() -> int:
     total_bytes = sum(r[1] for r in rows)
     total_median = sum(r[3] for r in rows)
     lines = [
-        "# Benchmarks",
-        "",
-        "Figures from `make bench` (benchmarks/bench_parse.py). Timings on shared machines are noisy;",
-        "compare figures from one run, not across runs.",
-        "",
-        "## Parser",
-        "",
-        f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}; best and median of {args.repeat} parses after one warm-up.",
+        f"{stamp()} Best and median of {args.repeat} parses after one warm-up.",
         "",
         "| document | size | best ms | median ms | MB/s (median) |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -112,7 +91,8 @@ def main() -> int:
             f"| {name} | {size / 1024:.1f} KB | {best * 1e3:.2f} | {median * 1e3:.2f} | {size / median / 1e6:.2f} |"
         )
     lines += [
-        f"| **all seeds** | {total_bytes / 1024:.1f} KB | | {total_median * 1e3:.2f} | {total_bytes / total_median / 1e6:.2f} |",
+        f"| **all seeds** | {total_bytes / 1024:.1f} KB | | {total_median * 1e3:.2f} | "
+        f"{total_bytes / total_median / 1e6:.2f} |",
         "",
         f"Interpreter start-up (`python -c pass`, median of 15): {startup * 1e3:.1f} ms. "
         f"Parsing a ~30 KB plan takes {max(r[3] for r in rows) / startup:.2f}× that.",
@@ -123,13 +103,11 @@ def main() -> int:
         "| document | import newinfra.parsing ms | first parse ms | first parse ÷ start-up |",
         "| --- | ---: | ---: | ---: |",
         *[f"| {n} | {i * 1e3:.1f} | {p * 1e3:.1f} | {p / startup:.2f} |" for n, i, p in cold],
-        "",
     ]
     report = "\n".join(lines)
     print(report)
     if args.write:
-        Path(args.write).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.write).write_text(report, encoding="utf-8")
+        update_section(args.write, "Parser", report)
     return 0
 
 

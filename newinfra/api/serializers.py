@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from newinfra.orgs.models import Organization
@@ -96,6 +97,7 @@ class TaskSerializer(serializers.ModelSerializer):
     def _active(self, obj):
         return [r for r in obj.responsibilities.all() if r.is_active]
 
+    @extend_schema_field(ResponsibilitySerializer(many=True))
     def get_responsibilities(self, obj):
         return ResponsibilitySerializer(self._active(obj), many=True).data
 

@@ -222,3 +222,9 @@ def test_bad_organisation_input_gets_a_chinese_message_and_changes_nothing():
         format="json",
     )
     assert good.status_code == 201, good.json()
+
+
+def test_tasks_api_uses_a_bounded_number_of_queries(django_assert_max_num_queries):
+    client = client_for("leader")
+    with django_assert_max_num_queries(8):
+        assert client.get("/api/tasks/?unit=各区政府").status_code == 200

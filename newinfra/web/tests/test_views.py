@@ -216,3 +216,14 @@ def test_a_district_can_report_on_a_task_of_all_district_governments():
 def test_home_shows_the_cross_plan_conflicts():
     html = client_for("leader").get("/").content.decode()
     assert "口径不一致" in html and "5G基站" in html and "充电桩" in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/ledger/", "/ledger/?unit=市工业和信息化局", "/my-tasks/", "/targets/", "/"]
+)
+def test_pages_use_a_bounded_number_of_queries(url, django_assert_max_num_queries):
+    """A guard against N+1 queries: the count must not grow with the number of rows shown."""
+    client = client_for("tianhe")
+    client.get(url)
+    with django_assert_max_num_queries(16):
+        assert client.get(url).status_code == 200
