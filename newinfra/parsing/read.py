@@ -71,7 +71,9 @@ def decode_bytes(data: bytes, name: str = "the file") -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise DocumentError(f"{name} starts with a UTF-8 mark but is not valid UTF-8") from exc
+            raise DocumentError(
+                f"{name} starts with a UTF-8 mark but is not valid UTF-8", code="encoding"
+            ) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -91,11 +93,15 @@ def decode_bytes(data: bytes, name: str = "the file") -> tuple[str, str]:
             continue
         candidates.append((_score(text), -len(candidates), enc, text))
     if not candidates:
-        raise DocumentError(f"{name} is not in a supported text encoding (UTF-8, GB18030/GBK, Big5)")
+        raise DocumentError(
+            f"{name} is not in a supported text encoding (UTF-8, GB18030/GBK, Big5)", code="encoding"
+        )
     score, _, enc, text = max(candidates)
     # Real Chinese text is mostly frequent characters; random bytes decode into rare ones.
     if score <= 0 or _common_share(text) < 0.3:
-        raise DocumentError(f"{name} is not in a supported text encoding (UTF-8, GB18030/GBK, Big5)")
+        raise DocumentError(
+            f"{name} is not in a supported text encoding (UTF-8, GB18030/GBK, Big5)", code="encoding"
+        )
     return text, enc
 
 
@@ -115,28 +121,30 @@ def read_document(path: str | os.PathLike) -> SourceText:
     p = Path(path)
     name = p.name or str(path)
     if not p.exists():
-        raise DocumentError(f"File not found: {path}")
+        raise DocumentError(f"File not found: {path}", code="not_found")
     if p.is_dir():
-        raise DocumentError(f"{path} is a directory, not a plan document")
+        raise DocumentError(f"{path} is a directory, not a plan document", code="not_found")
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+        raise DocumentError(f"Cannot read {path}: {exc.strerror or exc}", code="unreadable") from exc
     if not data.strip():
-        raise DocumentError(f"{name} is empty")
+        raise DocumentError(f"{name} is empty", code="empty")
     ext = p.suffix.lower()
     if data.startswith(b"PK\x03\x04"):
         return SourceText(_read_docx(data, name), "docx", None)
     if data.startswith(b"%PDF"):
         return SourceText(_read_pdf(data, name), "pdf", None)
     if data.startswith(b"\xd0\xcf\x11\xe0") or ext in (".doc", ".wps", ".xls", ".ppt"):
-        raise DocumentError(f"{name} is an old binary Office file; save it as .docx and try again")
+        raise DocumentError(
+            f"{name} is an old binary Office file; save it as .docx and try again", code="old_office"
+        )
     if ext == ".docx":
-        raise DocumentError(f"{name} is not a valid .docx file (it is not a zip package)")
+        raise DocumentError(f"{name} is not a valid .docx file (it is not a zip package)", code="bad_docx")
     if ext == ".pdf":
-        raise DocumentError(f"{name} is not a valid PDF file")
+        raise DocumentError(f"{name} is not a valid PDF file", code="bad_pdf")
     if _looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DocumentError(f"{name} looks like a binary file, not a plan document")
+        raise DocumentError(f"{name} looks like a binary file, not a plan document", code="binary")
     head = data[:2048].lower()
     if ext in (".html", ".htm", ".xhtml") or re.search(
         rb"<(!doctype html|html|body|head|p|div|meta)[\s>]", head
@@ -145,7 +153,7 @@ def read_document(path: str | os.PathLike) -> SourceText:
     text, enc = decode_bytes(data, name)
     text = _clean(text)
     if not text.strip():
-        raise DocumentError(f"{name} is empty")
+        raise DocumentError(f"{name} is empty", code="empty")
     return SourceText(text, "txt", enc)
 
 
@@ -162,9 +170,11 @@ def _read_docx(data: bytes, name: str) -> str:
 
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DocumentError(f"{name} is not a valid .docx file ({exc.__class__.__name__})") from exc
+        raise DocumentError(
+            f"{name} is not a valid .docx file ({exc.__class__.__name__})", code="bad_docx"
+        ) from exc
     except Exception as exc:  # python-docx raises several kinds for a damaged package
-        raise DocumentError(f"{name} is not a valid .docx file ({exc})") from exc
+        raise DocumentError(f"{name} is not a valid .docx file ({exc})", code="bad_docx") from exc
     lines: list[str] = []
     body = document.element.body
     for child in body.iterchildren():
@@ -181,7 +191,7 @@ def _read_docx(data: bytes, name: str) -> str:
                 lines.append("\t".join(cells))
     text = _clean("\n".join(lines))
     if not text.strip():
-        raise DocumentError(f"{name} is empty")
+        raise DocumentError(f"{name} is empty", code="empty")
     return text
 
 
@@ -232,7 +242,7 @@ def _read_html(data: bytes, name: str) -> tuple[str, str]:
     lines = [ln.rstrip("\t") for ln in lines]
     out = "\n".join(ln for ln in lines if ln.strip())
     if not out.strip():
-        raise DocumentError(f"{name} has no text")
+        raise DocumentError(f"{name} has no text", code="empty")
     return out, enc
 
 
@@ -245,16 +255,24 @@ def _read_pdf(data: bytes, name: str) -> str:
         if reader.is_encrypted:
             try:
                 if not reader.decrypt(""):
-                    raise DocumentError(f"{name} is an encrypted PDF; remove the password and try again")
+                    raise DocumentError(
+                        f"{name} is an encrypted PDF; remove the password and try again", code="encrypted"
+                    )
             except Exception as exc:
-                raise DocumentError(f"{name} is an encrypted PDF; remove the password and try again") from exc
+                raise DocumentError(
+                    f"{name} is an encrypted PDF; remove the password and try again", code="encrypted"
+                ) from exc
         pages = [page.extract_text() or "" for page in reader.pages]
     except DocumentError:
         raise
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise DocumentError(f"{name} is not a readable PDF ({exc.__class__.__name__})") from exc
+        raise DocumentError(
+            f"{name} is not a readable PDF ({exc.__class__.__name__})", code="bad_pdf"
+        ) from exc
     lines = [ln for page in pages for ln in page.split("\n") if not _PAGE_NUMBER.match(ln)]
     text = _clean("\n".join(lines))
     if sum(1 for ch in text if not ch.isspace()) < 20:
-        raise DocumentError(f"{name} has no text layer; it is probably scanned — OCR it first")
+        raise DocumentError(
+            f"{name} has no text layer; it is probably scanned — OCR it first", code="no_text_layer"
+        )
     return text
