@@ -244,17 +244,37 @@ def _load_responsibilities(task: Task, t: dict, report: LoadReport) -> None:
             report.count("deactivated", "responsibilities")
 
 
+def _target_keys(items, task_number, indicator) -> list[tuple]:
+    """A target's identity across versions of a plan: its task, its indicator as written, and
+    which occurrence of that pair it is. A revised value is then a change, with history."""
+    seen: dict[tuple, int] = {}
+    keys = []
+    for item in items:
+        base = (task_number(item), indicator(item))
+        seen[base] = seen.get(base, 0) + 1
+        keys.append((*base, seen[base]))
+    return keys
+
+
 def _load_targets(plan: Plan, targets: list[dict], tasks: dict, report: LoadReport) -> None:
-    existing = {(t.task.number if t.task else None, t.text): t for t in plan.targets.select_related("task")}
-    seen = set()
-    for order, g in enumerate(targets):
-        key = (g.get("task_number"), g["text"])
-        seen.add(key)
-        target = existing.get(key) or Target(plan=plan, text=g["text"])
+    current = list(plan.targets.select_related("task").order_by("order", "pk"))
+    existing = dict(
+        zip(
+            _target_keys(
+                current, lambda t: t.task.number if t.task else None, lambda t: t.indicator_as_written
+            ),
+            current,
+            strict=True,
+        )
+    )
+    keys = _target_keys(targets, lambda g: g.get("task_number"), lambda g: g.get("indicator", "")[:200])
+    for order, (key, g) in enumerate(zip(keys, targets, strict=True)):
+        target = existing.get(key) or Target(plan=plan)
         new = target.pk is None
         values = {
             "task": tasks.get(g.get("task_number")) if g.get("task_number") else None,
             "indicator": resolve_indicator(g.get("indicator", ""), g.get("unit", "")),
+            "text": g["text"][:500],
             "indicator_as_written": g.get("indicator", "")[:200],
             "value": _decimal(g["value"]),
             "value_max": _decimal(g.get("value_max")),
@@ -266,11 +286,23 @@ def _load_targets(plan: Plan, targets: list[dict], tasks: dict, report: LoadRepo
             "order": order,
             "is_active": True,
         }
+        before = (
+            None if new else (target.value, target.value_max, target.comparator, target.year, target.text)
+        )
         if _set(target, values) or new:
             target.save()
             report.count("created" if new else "updated", "targets")
+            if before and before != (
+                target.value,
+                target.value_max,
+                target.comparator,
+                target.year,
+                target.text,
+            ):
+                report.changes.append(f"target {target.indicator_as_written}: {before[4]} → {target.text}")
+    kept = set(keys)
     for key, target in existing.items():
-        if key not in seen and target.is_active:
+        if key not in kept and target.is_active:
             target.is_active = False
             target.save()
             report.count("deactivated", "targets")

@@ -92,7 +92,12 @@ def test_a_revised_version_reports_what_changed(tmp_path):
     plan = plan_of("004_95f77615fa3aaf4e")
     lamp = plan.targets.get(is_active=True, indicator__name="智慧灯杆")
     assert lamp.value == Decimal(40000)
-    assert plan.targets.filter(is_active=False, text="建成智慧灯杆3.4万根").exists()  # kept, not deleted
+    # The same target, changed: its history holds the old value.
+    assert list(lamp.history.order_by("history_date").values_list("value", flat=True)) == [
+        Decimal(34000),
+        Decimal(40000),
+    ]
+    assert "target 智慧灯杆: 建成智慧灯杆3.4万根 → 建成智慧灯杆4万根" in out
     task40 = plan.tasks.get(number="40")
     assert task40.title == "加大督促评估力度（修订）"
     assert task40.history.count() >= 2
