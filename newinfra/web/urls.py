@@ -7,6 +7,7 @@ urlpatterns = [
     path("script/<str:script>/", views.set_script, name="set-script"),
     path("plans/", views.plan_list, name="plan-list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/upload/", views.plan_upload, name="plan-upload"),
     path("ledger/", views.ledger, name="ledger"),
     path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
     path("tasks/<int:pk>/progress/", views.task_progress, name="task-progress"),

@@ -9,7 +9,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from newinfra.orgs.models import Organization
-from newinfra.orgs.permissions import can_change_task, can_read, membership, responsible_ids, responsible_q
+from newinfra.orgs.permissions import (
+    can_change_task,
+    can_read,
+    is_office,
+    membership,
+    responsible_ids,
+    responsible_q,
+)
 from newinfra.plans.compare import indicators_with_targets, shared_indicators
 from newinfra.plans.filtersets import TaskFilterSet, organization_for
 from newinfra.plans.models import Plan, Responsibility, Section, Target, Task
@@ -91,7 +98,27 @@ def plan_list(request):
         task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
         target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
     )
-    return render(request, "web/plan_list.html", {"plans": plans})
+    if request.GET.get("export") == "xlsx":
+        rows = [
+            [
+                p.title,
+                p.period,
+                p.task_count,
+                p.target_count,
+                p.source_name,
+                p.loaded_at.strftime("%Y-%m-%d %H:%M"),
+            ]
+            for p in plans
+        ]
+        return xlsx_response(
+            "规划.xlsx",
+            "规划",
+            ["名称", "期限", "任务", "量化目标", "来源文件", "导入时间"],
+            rows,
+            [40, 14, 8, 10, 30, 18],
+            request.script,
+        )
+    return render(request, "web/plan_list.html", {"plans": plans, "can_upload": is_office(request.user)})
 
 
 @member_required
@@ -389,3 +416,68 @@ def organization_detail(request, pk: int):
             "ledger_url": reverse("ledger") + f"?unit={org.pk}",
         },
     )
+
+
+DOCUMENT_ERRORS_ZH = {
+    "not_found": "无法读取上传的文件，请重新上传。",
+    "unreadable": "无法读取上传的文件，请重新上传。",
+    "empty": "文件是空的，请检查后重新上传。",
+    "binary": "文件不是文本、Word、网页或PDF格式的规划文件，请检查后重新上传。",
+    "encoding": "无法识别文件的文字编码。请另存为UTF-8、GB18030或Big5编码的文本，或直接上传Word文件。",
+    "old_office": "这是旧版Office文件（.doc/.wps），请用Word另存为.docx后再上传。",
+    "bad_docx": "Word文件已损坏或不是有效的.docx文件，请用Word打开后另存再上传。",
+    "bad_pdf": "PDF文件已损坏或无法读取，请重新导出后再上传。",
+    "encrypted": "PDF文件有密码保护，请去除密码后再上传。",
+    "no_text_layer": "PDF文件没有文字层（可能是扫描件），请先进行文字识别（OCR）或上传Word版本。",
+    "not_a_plan": "文件中未识别出编号的任务条目，看起来不是规划文件，未作任何改动。",
+}
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+@member_required
+def plan_upload(request):
+    """统筹办 uploads a plan document: parsed and loaded in one transaction, or refused whole."""
+    import tempfile
+    from pathlib import Path
+
+    from newinfra.parsing import DocumentError, parse_file
+    from newinfra.plans.loader import load_document
+
+    if not is_office(request.user):
+        raise PermissionDenied("只有统筹办可以导入规划。")
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("document")
+        title = request.POST.get("title", "").strip() or None
+        if upload is None:
+            error = "请选择要导入的规划文件。"
+        elif upload.size > MAX_UPLOAD:
+            error = "文件超过20MB，请检查是否上传了正确的文件。"
+        else:
+            suffix = Path(upload.name).suffix.lower()[:10]
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / f"upload{suffix}"
+                data = upload.read()
+                path.write_bytes(data)
+                try:
+                    document = parse_file(path).to_dict()
+                    report = load_document(document, data, upload.name, user=request.user, title=title)
+                except DocumentError as exc:
+                    error = DOCUMENT_ERRORS_ZH.get(exc.code, DOCUMENT_ERRORS_ZH["unreadable"])
+                except ValueError:
+                    error = DOCUMENT_ERRORS_ZH["not_a_plan"]
+            if error is None:
+                if report.status == "unchanged":
+                    messages.info(request, f"“{report.plan.title}”与已导入的版本相同，未作改动。")
+                else:
+                    created = sum(report.created.values())
+                    updated = sum(report.updated.values())
+                    gone = sum(report.deactivated.values())
+                    action = "已导入" if report.status == "created" else "已更新"
+                    messages.success(
+                        request,
+                        f"{action}“{report.plan.title}”：任务 {report.plan.tasks.filter(is_active=True).count()} 项，"
+                        f"新增 {created} 条、修改 {updated} 条、停用 {gone} 条记录。",
+                    )
+                return redirect("plan-detail", pk=report.plan.pk)
+    return render(request, "web/plan_upload.html", {"error": error}, status=400 if error else 200)

@@ -227,3 +227,49 @@ def test_pages_use_a_bounded_number_of_queries(url, django_assert_max_num_querie
     client.get(url)
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
+
+
+def test_only_the_programme_office_uploads_plans():
+    assert client_for("tianhe").get("/plans/upload/").status_code == 403
+    assert client_for("leader").post("/plans/upload/").status_code == 403
+    assert client_for("office").get("/plans/upload/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("broken.docx", b"PK\x03\x04 not a zip", "Word文件已损坏"),
+        ("old.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "另存为.docx"),
+        ("empty.txt", b"", "文件是空的"),
+        ("notes.txt", "这是一段说明文字。".encode(), "未识别出编号的任务条目"),
+        ("garbled.txt", bytes([0x81, 0xFF, 0xFE, 0x80] * 50), "文字编码"),
+    ],
+)
+def test_a_broken_plan_file_gets_a_chinese_message_and_changes_nothing(name, data, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    counts = (Plan.objects.count(), Task.objects.count(), Organization.objects.count())
+    response = client_for("office").post("/plans/upload/", {"document": SimpleUploadedFile(name, data)})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert (Plan.objects.count(), Task.objects.count(), Organization.objects.count()) == counts
+
+
+def test_uploading_a_plan_loads_it_and_again_changes_nothing():
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    seed = Path(__file__).resolve().parents[3] / "tests" / "data" / "seeds" / "004_95f77615fa3aaf4e.txt"
+    client = client_for("office")
+    response = client.post(
+        "/plans/upload/", {"document": SimpleUploadedFile(seed.name, seed.read_bytes())}, follow=True
+    )
+    assert "未作改动" in response.content.decode()
+    revised = seed.read_text(encoding="utf-8").replace("累计建成5G基站8万座", "累计建成5G基站9万座")
+    response = client.post(
+        "/plans/upload/", {"document": SimpleUploadedFile(seed.name, revised.encode())}, follow=True
+    )
+    html = response.content.decode()
+    assert "已更新" in html and "修改 1 条" in html
+    assert Plan.objects.filter(is_active=True).count() == 2
