@@ -21,6 +21,7 @@ from newinfra.plans.compare import indicators_with_targets, shared_indicators
 from newinfra.plans.filtersets import TaskFilterSet, organization_for
 from newinfra.plans.models import Plan, Responsibility, Section, Target, Task
 
+from . import history
 from .script import SCRIPT_SESSION_KEY, SCRIPTS
 from .tables import query_without, sort_and_page, xlsx_response
 
@@ -218,19 +219,13 @@ def _ledger_xlsx(request, tasks):
 @member_required
 def task_detail(request, pk: int):
     task = get_object_or_404(_tasks(), pk=pk)
-    history = task.history.select_related("history_user").order_by("-history_date")[:50]
-    changes = []
-    for record in history:
-        prev = record.prev_record
-        diff = record.diff_against(prev).changes if prev else []
-        changes.append((record, diff))
     return render(
         request,
         "web/task_detail.html",
         {
             "task": task,
             "can_change": can_change_task(request.user, task),
-            "changes": changes,
+            "changes": history.changes(task.history.all()),
             "responsibility_history": Responsibility.history.filter(task_id=task.pk)
             .select_related("history_user", "organization")
             .order_by("-history_date")[:50],
@@ -337,7 +332,14 @@ def target_list(request):
 @member_required
 def indicator_detail(request, pk: int):
     indicator = get_object_or_404(indicators_with_targets(), pk=pk)
-    return render(request, "web/indicator_detail.html", {"indicator": indicator})
+    target_history = Target.history.filter(indicator_id=indicator.pk)
+    return render(
+        request,
+        "web/indicator_detail.html",
+        {"indicator": indicator, "changes": history.changes(
+                target_history, limit=100, describe=lambda r: f"{r.indicator_as_written}（{r.text[:40]}）"
+            )},
+    )
 
 
 @member_required

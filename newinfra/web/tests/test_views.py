@@ -273,3 +273,19 @@ def test_uploading_a_plan_loads_it_and_again_changes_nothing():
     html = response.content.decode()
     assert "已更新" in html and "修改 1 条" in html
     assert Plan.objects.filter(is_active=True).count() == 2
+
+
+def test_indicator_page_shows_who_changed_a_target_from_what_to_what():
+    from newinfra.plans.models import Target
+
+    office = get_user_model().objects.get(username="office")
+    target = Target.objects.filter(indicator__name="5G基站", is_active=True).order_by("pk").first()
+    old_value = target.value
+    target.value = target.value + 1000
+    target._history_user = office
+    target.save()
+    html = client_for("leader").get(f"/indicators/{target.indicator_id}/").content.decode()
+    assert "目标变更记录" in html
+    assert "目标值" in html and office.get_full_name() in html
+    assert target.indicator_as_written in html
+    assert f"{old_value}</span> → <span class=\"new\">{target.value}" in html

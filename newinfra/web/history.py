@@ -1,0 +1,54 @@
+"""Change records (who, when, before, after) in a form every history table on the pages shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class FieldChange:
+    field: str
+    old: object
+    new: object
+
+
+def _label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # a field removed since the record was written
+        return name
+
+
+def _shown(model, name: str, value):
+    """Choice fields show their Chinese label, not the stored code."""
+    try:
+        field = model._meta.get_field(name)
+    except Exception:
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def changes(history_qs, limit: int = 50, describe=None) -> list[tuple[object, list[FieldChange]]]:
+    """Newest first: each record with the fields it changed against the record before it.
+
+    ``describe(record)`` names the record in tables that mix several records (e.g. an indicator's
+    targets); it is kept on the record as ``described``.
+    """
+    rows = []
+    for record in history_qs.select_related("history_user").order_by("-history_date", "-history_id")[:limit]:
+        prev = record.prev_record
+        model = record.instance_type
+        diff = record.diff_against(prev).changes if prev else []
+        record.described = describe(record) if describe else ""
+        rows.append(
+            (
+                record,
+                [
+                    FieldChange(_label(model, c.field), _shown(model, c.field, c.old), _shown(model, c.field, c.new))
+                    for c in diff
+                ],
+            )
+        )
+    return rows
