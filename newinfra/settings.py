@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "newinfra.orgs",
     "newinfra.plans",
+    "newinfra.projects",
     "newinfra.web",
     "newinfra.api",
 ]

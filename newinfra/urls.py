@@ -10,5 +10,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("newinfra.api.urls")),
+    path("projects/", include("newinfra.projects.urls")),
     path("", include("newinfra.web.urls")),
 ]

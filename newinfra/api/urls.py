@@ -2,6 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from newinfra.projects.api import DispatchReportViewSet, ProjectViewSet
+
 from . import views
 
 router = DefaultRouter()
@@ -11,6 +13,8 @@ router.register("tasks", views.TaskViewSet, basename="task")
 router.register("targets", views.TargetViewSet, basename="target")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("dispatch-reports", DispatchReportViewSet, basename="dispatch-report")
 
 urlpatterns = [
     path("auth/token/", views.obtain_token, name="api-token"),

@@ -46,7 +46,9 @@ def changes(history_qs, limit: int = 50, describe=None) -> list[tuple[object, li
             (
                 record,
                 [
-                    FieldChange(_label(model, c.field), _shown(model, c.field, c.old), _shown(model, c.field, c.new))
+                    FieldChange(
+                        _label(model, c.field), _shown(model, c.field, c.old), _shown(model, c.field, c.new)
+                    )
                     for c in diff
                 ],
             )

@@ -336,9 +336,12 @@ def indicator_detail(request, pk: int):
     return render(
         request,
         "web/indicator_detail.html",
-        {"indicator": indicator, "changes": history.changes(
+        {
+            "indicator": indicator,
+            "changes": history.changes(
                 target_history, limit=100, describe=lambda r: f"{r.indicator_as_written}（{r.text[:40]}）"
-            )},
+            ),
+        },
     )
 
 

@@ -20,6 +20,7 @@ DEMO_USERS = [
     ("tianhe", "天河区政府 陈科员", "天河区政府", Role.RESPONSIBLE),
     ("yuexiu", "越秀区政府 张科员", "越秀区政府", Role.RESPONSIBLE),
     ("mobile", "中国移动广州分公司 刘经理", "中国移动广州分公司", Role.DECLARANT),
+    ("telecom", "中国电信广州分公司 黄经理", "中国电信广州分公司", Role.DECLARANT),
     ("leader", "市领导 赵秘书", "市发展改革委", Role.LEADER),
 ]
 # Files in the repository's test data with the titles their texts lack.
@@ -80,3 +81,8 @@ class Command(BaseCommand):
                 org = Organization.objects.resolve(org_name)
                 Membership.objects.update_or_create(user=user, defaults={"organization": org, "role": role})
             self.stdout.write(f"  {username:8} {Role(role).label:4}  {org.name}")
+        from newinfra.projects.demo import seed_demo_projects
+
+        n = seed_demo_projects()
+        if n:
+            self.stdout.write(f"\nproject library: {n} demo projects (labelled 演示数据)")
