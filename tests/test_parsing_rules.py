@@ -3,6 +3,7 @@
 import pytest
 
 from newinfra.parsing import parse_text
+from newinfra.parsing.normalise import mainland
 from newinfra.parsing.responsibilities import parse_unit_list
 
 
@@ -50,6 +51,7 @@ def targets(text: str) -> list[dict]:
             ["市交通运输局", "中国移动广州分公司", "市城市管理综合执法局"],
         ),
         ("天河、海珠区教育局", [], ["天河区教育局", "海珠区教育局"]),
+        ("市能源局、发展改革委，南岭供电局按职责分工负责", [], ["市能源局", "市发展改革委", "南岭供电局"]),
     ],
 )
 def test_unit_lists(content, lead, units):
@@ -78,6 +80,18 @@ def test_other_parentheses_are_not_units():
     assert plan["tasks"][0]["all_units"] == []
 
 
+def test_responsibility_as_a_sentence_without_parentheses():
+    plan = one_task("1.推进智慧交通。新建智能站牌。由市交通局牵头，各区政府配合。\n")
+    task = plan["tasks"][0]
+    assert (task["lead_units"], task["all_units"]) == (["市交通局"], ["市交通局", "各区政府"])
+    assert task["responsibility_raw"] == "由市交通局牵头，各区政府配合"
+
+
+def test_sentences_about_units_are_not_unit_lists():
+    plan = one_task("1.加强协调。加强与省有关部门协同，市发展改革委负责统筹协调。\n")
+    assert plan["tasks"][0]["all_units"] == []
+
+
 def test_responsibility_on_a_line_of_its_own():
     plan = one_task("1.发展智慧商贸。建设智慧商圈。\n责任单位：市商务局、市工业和信息化局\n")
     assert plan["tasks"][0]["all_units"] == ["市商务局", "市工业和信息化局"]
@@ -90,6 +104,14 @@ def test_traditional_units_come_out_simplified_with_mainland_vocabulary():
     assert plan["script"] == "traditional"
     assert plan["tasks"][0]["all_units"] == ["市交通运输局", "广州地铁集团"]
     assert plan["tasks"][0]["title"] == "智慧交通"
+
+
+def test_taiwan_information_vocabulary():
+    plan = one_task("1.發展資訊服務業。建設新聞資訊平台。(市經濟局負責)\n", heading="二、主要任務\n")
+    assert plan["tasks"][0]["title"] == "发展信息服务业"
+    assert mainland("新聞資訊與資訊科技", "traditional") == "新闻资讯与信息技术"
+    (t,) = parse_text("二、主要任務\n1.建設。新增智慧型公車站牌兩千個。\n").to_dict()["targets"]
+    assert t["indicator"] == "智能公交站牌" and t["text"] == "新增智慧型公車站牌兩千個"
 
 
 # ---- structure ----------------------------------------------------------------------------
@@ -158,6 +180,8 @@ def test_unstructured_text_gives_an_empty_plan():
         ("到2022年，数字经济核心产业增加值突破1.2万亿元。", 1.2e12, "元", ">", 2022),
         ("新增装机容量150万千瓦。", 1500000, "千瓦", "=", None),
         ("建设两座数据中心。", 2, "座", "=", None),
+        ("行政审批平均时限压缩至3个工作日以内。", 3, "个", "<=", None),
+        ("2025年底建成10座。", 10, "座", ">=", 2025),
     ],
 )
 def test_target_values(text, value, unit, comparator, year):
@@ -190,6 +214,47 @@ def test_ranges_and_per_year_rates():
 )
 def test_numbers_that_are_not_targets(text):
     assert targets(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "comparator", "year"),
+    [
+        ("到2025年底，建成智能应用场景两万个。", 20000, "个", ">=", 2025),
+        ("培育数字化转型标杆企业十个以上。", 10, "个", ">=", None),
+        ("新增智能公交站牌两千个。", 2000, "个", "=", None),
+        ("2024年底前完成十条公交线路数字化改造。", 10, "条", "=", 2024),
+        ("完成三座变电站改造。", 3, "座", "=", None),
+        ("全市5G基站数量达到两万个。", 20000, "个", ">=", None),
+    ],
+)
+def test_chinese_numeral_counts(text, value, unit, comparator, year):
+    (t,) = targets(text)
+    assert (t["value"], t["unit"], t["comparator"], t["year"]) == (value, unit, comparator, year)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "推进一体化建设，落实十四五规划。",
+        "实现“两个一百年”奋斗目标。",
+        "实现两个一百年奋斗目标。",
+        "建成一批项目，引进第三方机构。",
+        "发布三年行动计划，分成三个阶段推进。",
+        "提供一条龙服务，建立一家一档。",
+        "形成一个良性循环。",
+        "完善“一个中心、三个平台”体系。",
+    ],
+)
+def test_words_with_chinese_numerals_are_not_targets(text):
+    assert targets(text) == []
+
+
+def test_a_list_of_noun_number_pairs_gives_one_target_each():
+    got = [
+        (t["text"], t["indicator"], t["value"], t["unit"])
+        for t in targets("全市建成公共充电桩1.2万根、换电站50座。")
+    ]
+    assert got == [("建成公共充电桩1.2万根", "公共充电桩", 12000, "根"), ("换电站50座", "换电站", 50, "座")]
 
 
 def test_goal_section_year_carries_over_its_bullets():

@@ -52,9 +52,13 @@ _VOCABULARY: list[tuple[str, str]] = [
     ("视讯", "视频"),
     ("回响", "响应"),
     ("讯号", "信号"),
+    ("资讯科技", "信息技术"),
+    ("资讯", "信息"),
+    ("标竿", "标杆"),
+    ("公车", "公交"),
 ]
-# 资料 is also a mainland word in some compounds; keep these as they are.
-_PROTECTED = ["资料室", "档案资料", "智慧城市"]
+# 资料, 资讯 and 公车 are also mainland words in some compounds; keep these as they are.
+_PROTECTED = ["资料室", "档案资料", "智慧城市", "新闻资讯", "财经资讯", "资讯类", "公车改革", "公车私用"]
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space

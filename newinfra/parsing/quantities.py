@@ -46,8 +46,13 @@ YEAR = re.compile(
 ACHIEVED = re.compile(r"(截至|截止|已经|已建成|已累计|已有|现有|目前|当前|已达|已完成|已形成|已培育)")
 SUBSIDY = re.compile(r"(给予|奖励|补助|补贴|资助|扶持资金|最高|不超过.*万元的)")
 CREATION_VERB = re.compile(
-    r"(建成|建设|新建|打造|培育|形成|集聚|孵化|创建|布局|引进|建立|部署|推动建设|新增|发展|实现)"
+    r"(建成|建设|新建|打造|培育|形成|集聚|孵化|创建|布局|引进|建立|部署|推动建设|新增|发展|实现|完成)"
 )
+# Before a Chinese numeral, these make it a division or a conversion, not a count (分成三个阶段).
+NOT_A_COUNT_BEFORE = re.compile(r"(分成|变成|组成|构成|合成|当成|看成|换成|折成)$")
+# A Chinese-numeral count with 个 straight after a comparator is a target (达到两万个).
+CN_COUNT_CUE = re.compile(r"(达到|达|超过|突破|不少于|不低于|至少|约|近)$")
+QUOTE_OPEN = '“「『"‘'
 VERB_WORDS = [
     "平均每年",
     "每年",
@@ -92,6 +97,17 @@ VERB_WORDS = [
     "不低于",
     "不少于",
     "不超过",
+    "不高于",
+    "不大于",
+    "压缩至",
+    "压缩到",
+    "缩短至",
+    "缩短到",
+    "降低至",
+    "降低到",
+    "降至",
+    "降到",
+    "控制在",
     "大于",
     "小于",
     "低于",
@@ -100,6 +116,7 @@ VERB_WORDS = [
     "再",
     "新",
 ]
+NEW_AS_NOUN = re.compile(r"新(型|能源|一代|兴|基建|材料)")
 # A number with neither unit nor magnitude is a target only after one of these (PUE低于1.3).
 BARE_RATIO_CUE = re.compile(
     r"(低于|小于|大于|高于|超过|不低于|不超过|达到|达|约|降至|降到|降低到|降低至|下降到|下降至|提高到|提高至|提升到|提升至|控制在)$"
@@ -170,19 +187,19 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
             unit = "百分点"
         out.append(Mention(a, b, value, vmax, unit, post, bool(mag)))
     for m in CN_NUMBER.finditer(work, start, end):
-        a = m.start()
-        if work[a - 1 : a] in ("第", "每", "一", "这", "那", "某", "数", "几", "成", "上") or work[
-            m.end() : m.end() + 1
-        ] in (
-            "大",
-            "级",
+        a, b = m.start(), m.end()
+        if (
+            work[a - 1 : a] in ("第", "每", "一", "这", "那", "某", "数", "几", "上")
+            or work[b : b + 1] in ("大", "级", "龙")
+            or NOT_A_COUNT_BEFORE.search(work[max(start, a - 2) : a])
         ):
-            continue
+            continue  # 第三条, 十大, 一条龙, 分成三个
+        if m.group("num") == "一" and (work[b : b + 1] == "一" or work[a - 1 : a] == "成"):
+            continue  # 一家一档; 形成一个良性循环
         value = chinese_to_int(m.group("num"))
         if value is None:
             continue
-        # 一个中心, 成熟一个: a count with 个 is a target only straight after a creation verb.
-        if m.group("unit") == "个" and not CREATION_VERB.search(work[max(start, a - 4) : a]):
+        if m.group("unit") == "个" and not _is_cn_count(work, start, a, b):
             continue
         out.append(
             Mention(
@@ -190,6 +207,23 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
             )
         )
     return sorted(out, key=lambda x: x.start)
+
+
+def _is_cn_count(work: str, start: int, a: int, b: int) -> bool:
+    """Whether the Chinese-numeral count with 个 at work[a:b] is a planned quantity.
+
+    一个中心, 成熟一个, “四个出新出彩”, 两个一百年 are names and slogans; a count is a target when
+    it follows a creation verb or a comparator closely (建设两个中心, 达到两万个), or when a creation
+    verb opens its clause and the count closes it (建成智能应用场景两万个, 培育标杆企业十个以上).
+    """
+    if work[a - 1 : a] in QUOTE_OPEN or re.match(r"[一二两三四五六七八九十百千“「『\"]", work[b : b + 1]):
+        return False
+    near = work[max(start, a - 4) : a]
+    if CREATION_VERB.search(near) or CN_COUNT_CUE.search(near):
+        return True
+    clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(work, start, a)), default=start)
+    closes = b >= len(work) or bool(CLAUSE_BREAK.match(work, b)) or bool(SENTENCE_BREAK.match(work, b))
+    return closes and bool(CREATION_VERB.search(work[clause_start:a]))
 
 
 def _comparator(prefix: str, near: str, post: str, after: str) -> str:
@@ -234,6 +268,8 @@ def _strip_verbs_start(text: str) -> str:
     while changed and text:
         changed = False
         for w in VERB_WORDS:
+            if w == "新" and NEW_AS_NOUN.match(text):
+                continue  # 新型储能, 新能源汽车: 新 is part of the noun
             if text.startswith(w) and len(text) > len(w):
                 text = text[len(w) :]
                 changed = True
@@ -293,10 +329,11 @@ def find_targets(
         if not mentions:
             continue
         years = _deadline_years(sentence, 0, period_start)
+        year_spans = [(y.start(), y.end()) for y in YEAR.finditer(w)]
         prev_end = 0
         for men in mentions:
-            if any(y0 <= men.start < y0 + 8 for y0, _ in years):
-                continue
+            if any(y0 <= men.start < y1 for y0, y1 in year_spans):
+                continue  # the year of a date
             # The clause around the number.
             c_start = max((m.end() for m in CLAUSE_BREAK.finditer(w, 0, men.start)), default=0)
             c_end = next((m.start() for m in CLAUSE_BREAK.finditer(w, men.end, len(w))), len(w))
@@ -323,7 +360,14 @@ def find_targets(
             )
             np_end = men.end + (nxt.start() if nxt else len(after_full))
             np_after = w[men.end : np_end].strip()
-            if np_after.startswith("(") and np_after.endswith(")"):
+            post, measure_end = men.post, men.end
+            measure_tail = re.fullmatch(r"[\u4e00-\u9fff]{1,4}?(以内|以下|以上|左右)", after_full)
+            if measure_tail and not post:
+                # 压缩至3个工作日以内: the measure noun and its comparator close the clause.
+                post, measure_end, np_after = measure_tail.group(1), c_end, ""
+            elif re.match(r"(、|和|与|及|以及)", np_after):
+                np_after = ""  # 充电桩1.2万根、换电站50座: a list of noun-number pairs
+            elif np_after.startswith("(") and np_after.endswith(")"):
                 np_after = ""
             elif len(np_after) > 4 and np_after.endswith("建设"):  # 三座智能变电站建设
                 np_end -= 2
@@ -342,7 +386,7 @@ def find_targets(
                 # Noun-comparator-number: 充换电设施数量突破5万个.
                 noun = _strip_verbs_start(core)
                 span_start = men.start - len(pre_noun)
-                span_end = men.end
+                span_end = measure_end
                 noun_start = men.start - verb_len - len(noun)
                 indicator_src = (noun_start, noun_start + len(noun))
                 if not noun.strip():
@@ -353,10 +397,10 @@ def find_targets(
             ind = re.sub(r"^(的|个|家|项)", "", ind)
             # The deadline: the nearest one before the number in the sentence, else one after it.
             before_years = [y for off, y in years if off < men.start]
-            after_years = [y for off, y in years if off > men.start]
+            after_years = [y for off, y in years if men.start < off < c_end]  # same clause
             year = before_years[-1] if before_years else (after_years[0] if after_years else default_year)
             per_year = bool(re.search(r"(每年|年均|平均每年|每年度)", prefix))
-            comparator = _comparator(prefix, near, men.post, w[men.end : men.end + 1])
+            comparator = _comparator(prefix, near, post, w[men.end : men.end + 1])
             unit = men.unit
             if not unit and men.had_magnitude and MONEY_NOUN.search(ind + w[men.end : np_end]):
                 unit = "元"  # 1000亿级基金群: an amount of money with its 元 left implicit

@@ -169,13 +169,13 @@ def _labelled_segments(content: str) -> list[tuple[bool, str]]:
 def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str], list[str]]:
     """(lead units, all units) named in the inside of a responsibility parenthesis."""
     resp = Responsibility()
-    prefix: str | None = None
     for seg_lead, segment in _labelled_segments(content):
         # Commas separate groups with their own role word (A牵头,B、C配合).
         for group in re.split(r"[,，]", segment):
             group = group.strip()
             if not group:
                 continue
+            prefix: str | None = None  # a leading 市/省 distributes over a 、-list, not past a comma
             group_lead = seg_lead or bool(re.search(r"牵头(负责|落实)?$", group))
             items = []
             leads = []
@@ -215,6 +215,21 @@ def _unmarked_unit_list(content: str) -> bool:
     )
 
 
+SENTENCE = re.compile(r"[^。;；!?！？\n]+")
+ROLE_WORD = re.compile(r"(牵头|配合|负责)")
+
+
+def _sentence_unit_list(sentence: str) -> bool:
+    """A whole sentence that only assigns units, without parentheses: 由市交通局牵头，各区政府配合."""
+    body = sentence.strip()
+    if not body or len(body) > 80 or "(" in body or not ROLE_WORD.search(body):
+        return False
+    if not re.match(r"(由|市(?!场|民)|省|各)", body) or not _looks_like_unit_list(body):
+        return False
+    names = [_clean(i)[0] for g in re.split(r"[,，]", body) for i in _split_items(g)]
+    return all(n and len(n) <= 20 and (ORG_END.search(n) or n in SINGLE_UNITS) for n in names)
+
+
 RE_LABEL_LINE = re.compile(r"(责任单位|牵头单位|责任部门|牵头部门)[:：]\s*([^()\n。]+)")
 
 
@@ -235,6 +250,19 @@ def find_responsibilities(src: str, work: str, start: int, end: int, script: str
         if any(a <= m.start() < b for a, b in inside):
             continue
         found.append((m.start(), m.end(), m.group(0)))
+    # "由市交通局牵头，各区政府配合。" written as a sentence of its own.
+    inside = [(a, b) for a, b, _ in found] + spans
+    for m in SENTENCE.finditer(work, start, end):
+        if any(a < m.end() and m.start() < b for a, b in inside):
+            continue
+        text = m.group(0).replace(SOFT_BREAK, "")
+        if _sentence_unit_list(text):
+            a, b = m.start(), m.end()
+            while a < b and work[a].isspace():
+                a += 1
+            while b > a and work[b - 1].isspace():
+                b -= 1
+            found.append((a, b, work[a:b]))
     for a, b, content in sorted(found):
         content = content.replace(SOFT_BREAK, "")
         lead, units = parse_unit_list(content, script)
