@@ -1,6 +1,13 @@
 """Test set-up shared by every test directory: settings for a throwaway var/ and the demo data."""
 
 import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -12,3 +19,82 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         call_command("seed_demo", stdout=io.StringIO())
+
+
+# --- browser tests: a real `newinfra serve` and Debian's Chromium through Playwright ----------
+
+CHROMIUM = os.environ.get("NEWINFRA_CHROMIUM", "/usr/bin/chromium")
+CLI = [str(Path(sys.executable).with_name("newinfra"))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def platform_url(tmp_path_factory):
+    """A served platform with both plans and the demo users, on its own SQLite database."""
+    var = tmp_path_factory.mktemp("var")
+    env = {**os.environ, "NEWINFRA_VAR": str(var), "NEWINFRA_TESTING": "1"}
+    env.pop("DATABASE_URL", None)
+    for step in (["migrate"], ["seed-demo"]):
+        subprocess.run(CLI + step, env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen(
+        CLI + ["serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/login/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        server.kill()
+        pytest.fail("the platform did not start")
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, platform_url):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    pg.base = platform_url
+    yield pg
+    context.close()
+
+
+def login(page, username="office", password="newinfra2026"):
+    page.goto(page.base + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")

@@ -167,34 +167,14 @@ class ProjectViewSet(
     def transition(self, request, pk=None):
         project = self.get_object()
         act = request.data.get("action", "")
-        comment = request.data.get("comment", "") or ""
-        user = request.user
-        calls = {
-            "submit": lambda: services.submit(project, user, comment),
-            "first_approve": lambda: services.first_review(project, user, True, comment),
-            "first_return": lambda: services.first_review(project, user, False, comment),
-            "admit": lambda: services.office_review(project, user, "admit", comment),
-            "office_return": lambda: services.office_review(project, user, "return", comment),
-            "reject": lambda: services.office_review(project, user, "reject", comment),
-            "stage": lambda: services.change_stage(project, user, request.data.get("stage", ""), comment),
-            "remove": lambda: services.remove(project, user, comment),
-        }
-        if act not in calls:
+        if act not in perm.TRANSITIONS:
             raise ValidationError({"action": "未知的操作。"})
-        allowed = {
-            "submit": perm.can_edit,
-            "first_approve": perm.can_first_review,
-            "first_return": perm.can_first_review,
-            "admit": perm.can_office_review,
-            "office_return": perm.can_office_review,
-            "reject": perm.can_office_review,
-            "stage": perm.can_change_stage,
-            "remove": perm.can_remove,
-        }[act](user, project)
-        if not allowed:
+        if not perm.can_transition(request.user, project, act):
             raise PermissionDenied("您所在单位或角色不能对此项目执行该操作，或项目不处于可办理的状态。")
         try:
-            calls[act]()
+            services.transition(
+                project, request.user, act, request.data.get("comment", ""), request.data.get("stage", "")
+            )
         except services.ProjectError as exc:
             raise ValidationError({"detail": exc.messages}) from exc
         project.refresh_from_db()

@@ -89,3 +89,21 @@ def can_request_adjustment(user, project: Project) -> bool:
 def can_manage(user) -> bool:
     """Flags, green-channel items, adjustments' approval and the annual roll: the programme office."""
     return is_office(user)
+
+
+# The transitions a project page or the API may ask for, and who may ask.
+TRANSITIONS = {
+    "submit": can_edit,
+    "first_approve": can_first_review,
+    "first_return": can_first_review,
+    "admit": can_office_review,
+    "office_return": can_office_review,
+    "reject": can_office_review,
+    "stage": can_change_stage,
+    "remove": can_remove,
+}
+
+
+def can_transition(user, project: Project, action: str) -> bool:
+    check = TRANSITIONS.get(action)
+    return bool(check and check(user, project))

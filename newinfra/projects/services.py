@@ -184,7 +184,7 @@ def _clean_adjustment_value(field: str, raw) -> object:
             raise ProjectError("调整后的总投资应为数字（万元）。") from exc
         if value <= 0:
             raise ProjectError("调整后的总投资应大于0。")
-        return str(value)
+        return str(value.quantize(Decimal("0.01")))
     if field in ("planned_start", "planned_finish"):
         try:
             return dt.date.fromisoformat(str(raw)).isoformat()
@@ -337,10 +337,9 @@ def dispatch_problems(
         if gap and not explained:
             names = "、".join(f"{m:%Y年%m月}" for m in gap[:6]) + ("等" if len(gap) > 6 else "")
             problems.append(f"漏报了{names}，请先补报，或在情况说明中写明原因。")
-        if not gap and invested_cumulative - previous.invested_cumulative != invested_month:
-            problems.append(
-                f"当月完成投资应等于本月累计减上月累计（{invested_cumulative - previous.invested_cumulative}万元）。"
-            )
+        increase = invested_cumulative - previous.invested_cumulative
+        if not gap and increase >= 0 and increase != invested_month:
+            problems.append(f"当月完成投资应等于本月累计减上月累计（{increase}万元）。")
     if following is not None and invested_cumulative > following.invested_cumulative:
         problems.append(
             f"累计完成投资超过了已报送的{following.month:%Y年%m月}累计{following.invested_cumulative}万元，累计数不能减少。"
@@ -485,3 +484,21 @@ def confirm_roll(
         f"{confirmation.year}年度滚动：{comment}".rstrip("："),
     )
     return confirmation
+
+
+def transition(project: Project, user, action: str, comment: str = "", stage: str = "") -> Project:
+    """One entry for every move of a project (pages and API): submit, reviews, stage, removal."""
+    comment = comment or ""
+    calls = {
+        "submit": lambda: submit(project, user, comment),
+        "first_approve": lambda: first_review(project, user, True, comment),
+        "first_return": lambda: first_review(project, user, False, comment),
+        "admit": lambda: office_review(project, user, "admit", comment),
+        "office_return": lambda: office_review(project, user, "return", comment),
+        "reject": lambda: office_review(project, user, "reject", comment),
+        "stage": lambda: change_stage(project, user, stage, comment),
+        "remove": lambda: remove(project, user, comment),
+    }
+    if action not in calls:
+        raise ProjectError("未知的操作。")
+    return calls[action]()

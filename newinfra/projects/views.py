@@ -264,50 +264,33 @@ def _dispatch_chart(project, reports) -> dict | None:
 def project_action(request, pk: int):
     project = visible_or_404(request.user, pk)
     action = request.POST.get("action", "")
-    comment = request.POST.get("comment", "").strip()
-    user = request.user
+    if not perm.can_transition(request.user, project, action):
+        raise PermissionDenied("您所在单位或角色不能对此项目执行该操作，或项目不处于可办理的状态。")
     try:
-        if action == "submit":
-            services.submit(project, user, comment)
-            messages.success(request, "已提交申报，等待初审。")
-        elif action in ("first_approve", "first_return"):
-            services.first_review(project, user, action == "first_approve", comment)
-            messages.success(request, "初审意见已提交。")
-        elif action in ("admit", "office_return", "reject"):
-            services.office_review(
-                project,
-                user,
-                {"admit": "admit", "office_return": "return", "reject": "reject"}[action],
-                comment,
-            )
-            messages.success(request, "复核结论已提交。")
-        elif action == "stage":
-            services.change_stage(project, user, request.POST.get("stage", ""), comment)
-            messages.success(request, "建设阶段已更新。")
-        elif action == "remove":
-            services.remove(project, user, comment)
-            messages.success(request, "项目已调出项目库。")
-        else:
-            raise services.ProjectError("未知的操作。")
+        services.transition(
+            project,
+            request.user,
+            action,
+            request.POST.get("comment", "").strip(),
+            request.POST.get("stage", ""),
+        )
+        messages.success(request, DONE.get(action, "已办理。"))
     except services.ProjectError as exc:
-        if not _allowed_any(user, project):
-            raise PermissionDenied(str(exc)) from exc
         for m in exc.messages:
             messages.error(request, m)
     return redirect("project-detail", project.pk)
 
 
-def _allowed_any(user, project) -> bool:
-    return any(
-        f(user, project)
-        for f in (
-            perm.can_edit,
-            perm.can_first_review,
-            perm.can_office_review,
-            perm.can_change_stage,
-            perm.can_remove,
-        )
-    )
+DONE = {
+    "submit": "已提交申报，等待初审。",
+    "first_approve": "初审意见已提交。",
+    "first_return": "已退回申报单位修改。",
+    "admit": "项目已入库。",
+    "office_return": "已退回申报单位修改。",
+    "reject": "复核结论已提交：不予入库。",
+    "stage": "建设阶段已更新。",
+    "remove": "项目已调出项目库。",
+}
 
 
 @member_required
