@@ -84,11 +84,12 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, platform_url):
+def page(browser, platform_url, tmp_path):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(15000)
     pg.base = platform_url
+    pg.artifacts = Path(os.environ.get("NEWINFRA_SCREENSHOTS", tmp_path))
     yield pg
     context.close()
 

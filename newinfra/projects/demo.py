@@ -184,6 +184,11 @@ def seed_demo_projects(count: int = 320, seed: int = 2020, user=None) -> int:
             status, stage = Status.FIRST_REVIEWED, ""
         elif roll < 0.15:
             status, stage = Status.RETURNED, ""
+        elif roll > 0.88:
+            # Reserve projects for the next rolling years: not started yet.
+            start = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(0, 500))
+            finish = start + dt.timedelta(days=rng.randrange(240, 1100))
+            stage = Stage.RESERVE if roll > 0.94 else Stage.PREPARATION
         else:
             today = dt.date(2022, 10, 31)
             if finish <= today:

@@ -25,6 +25,13 @@ def _shown(model, name: str, value):
         field = model._meta.get_field(name)
     except Exception:
         return value
+    if field.many_to_many and isinstance(value, list):
+        # simple-history keeps m2m changes as rows of the through table: show the names instead.
+        target = field.related_model
+        key = target._meta.model_name
+        ids = [row.get(key) for row in value if isinstance(row, dict)]
+        names = {o.pk: str(o) for o in target._default_manager.filter(pk__in=ids)}
+        return "、".join(str(names.get(i, i)) for i in ids)
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     return value

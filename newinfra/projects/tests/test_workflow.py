@@ -159,3 +159,13 @@ def test_the_annual_roll_asks_every_running_project_once_and_keeps_the_three_yea
     services.confirm_roll(c_dropped, user("mobile"), False, {}, "市场需求变化")
     dropped.refresh_from_db()
     assert dropped.stage == Stage.REMOVED
+
+
+def test_history_names_the_districts_not_their_ids():
+    project = new_project()
+    project._history_user = user("mobile")
+    project.districts.set([org("天河区政府"), org("越秀区政府")])
+    html = client_for("mobile").get(f"/projects/{project.pk}/").content.decode()
+    assert (
+        "天河区政府、越秀区政府" in html or "越秀区政府、天河区政府" in html
+    ) and "'organization'" not in html
