@@ -34,9 +34,10 @@ lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check newinfra tests benchmarks
 	$(BIN)/ruff format --check newinfra tests benchmarks
 
-bench: $(STAMP) ## measure parser and platform speed; writes docs/benchmarks.md
+bench: $(STAMP) ## measure parser, platform and project-library speed; writes docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_parse.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_platform.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/bench_projects.py --write docs/benchmarks.md
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

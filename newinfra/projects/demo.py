@@ -30,6 +30,7 @@ from .models import (
     Stage,
     Status,
 )
+from .stats_cache import bump
 
 # Approximate centres of the districts (GCJ-02) and a spread in degrees.
 CENTRES = {
@@ -365,4 +366,5 @@ def seed_demo_projects(count: int = 320, seed: int = 2020, user=None) -> int:
     for a in plans:
         a.completed = done.get((a.project_id, a.year), Decimal(0))
     AnnualInvestment.objects.bulk_update(plans, ["completed"], batch_size=1000)
+    bump()
     return len(projects)

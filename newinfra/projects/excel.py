@@ -24,6 +24,7 @@ from newinfra.orgs.permissions import is_office, membership
 from . import permissions as perm
 from .models import DispatchReport, Domain, Project, ProjectEvent, Stage, Status
 from .services import dispatch_problems, month_start, refresh_totals
+from .stats_cache import bump
 from .validators import PROJECT_CODE_EXAMPLE, project_code_error
 
 DECLARATION_COLUMNS = [
@@ -567,6 +568,7 @@ def import_declarations(rows: list[dict], user, commit: bool) -> ImportResult:
             ],
             batch_size=2000,
         )
+        bump()
     return result
 
 
@@ -714,6 +716,7 @@ def import_dispatch(rows: list[dict], user, commit: bool) -> ImportResult:
         by_pk = {p.pk: p for p in projects.values()}
         for pid, years in touched.items():
             refresh_totals(by_pk[pid], years)
+        bump()
     return result
 
 

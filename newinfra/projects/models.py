@@ -130,6 +130,11 @@ class Project(models.Model):
             models.Index(fields=["declarant", "status"]),
             models.Index(fields=["competent", "status"]),
             models.Index(fields=["total_investment"]),
+            # Covers the statistics' grouping: the database reads the index, never the rows.
+            models.Index(
+                fields=["domain", "stage", "status", "is_active", "total_investment", "invested_to_date"],
+                name="project_stats_cover",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -249,7 +254,9 @@ class AnnualInvestment(models.Model):
         verbose_name_plural = "年度投资计划"
         ordering = ["project", "year"]
         constraints = [models.UniqueConstraint(fields=["project", "year"], name="one_plan_per_project_year")]
-        indexes = [models.Index(fields=["year"])]
+        indexes = [
+            models.Index(fields=["project", "year", "planned", "completed"], name="annual_stats_cover")
+        ]
 
 
 class RollingConfirmation(models.Model):
@@ -352,6 +359,7 @@ class DispatchReport(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="routed_problems",
+        db_index=False,  # see the partial index below: almost every report has no problem
     )
     problem_resolved = models.BooleanField("问题已协调解决", default=False)
     explanation = models.CharField(
@@ -368,4 +376,21 @@ class DispatchReport(models.Model):
         verbose_name_plural = "月度调度"
         ordering = ["project", "month"]
         constraints = [models.UniqueConstraint(fields=["project", "month"], name="one_report_per_month")]
-        indexes = [models.Index(fields=["month"])]
+        indexes = [
+            models.Index(fields=["month"]),
+            models.Index(
+                fields=["problem_unit", "project"],
+                name="dispatch_problem_routed",
+                condition=models.Q(problem_unit__isnull=False),
+            ),
+        ]
+
+
+class LibraryVersion(models.Model):
+    """A counter raised by every change that statistics depend on; cached statistics carry it."""
+
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "项目库数据版本"
+        verbose_name_plural = "项目库数据版本"

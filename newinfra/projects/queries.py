@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from newinfra.web.script import to_simplified
 
-from .models import AnnualInvestment, Domain, FlagKind, Project, ProjectFlag, Stage, Status
+from .models import Domain, FlagKind, Project, ProjectFlag, Stage, Status
 
 FILTERS = ("domain", "district", "stage", "status", "flag", "org", "inv_min", "inv_max", "q", "demo")
 
@@ -28,11 +28,8 @@ def filter_projects(qs, params) -> tuple[object, list[str]]:
         qs = qs.filter(domain=v)
     if v := get("district"):
         if str(v).isdigit():
-            qs = qs.filter(
-                Exists(
-                    Project.districts.through.objects.filter(project=OuterRef("pk"), organization_id=int(v))
-                )
-            )
+            through = Project.districts.through.objects.filter(organization_id=int(v))
+            qs = qs.filter(pk__in=through.values("project_id"))
         else:
             errors.append("所在区参数无效。")
     if (v := get("stage")) and v in Stage.values:
@@ -40,7 +37,7 @@ def filter_projects(qs, params) -> tuple[object, list[str]]:
     if (v := get("status")) and v in Status.values:
         qs = qs.filter(status=v)
     if (v := get("flag")) and v in FlagKind.values:
-        qs = qs.filter(Exists(ProjectFlag.objects.filter(project=OuterRef("pk"), kind=v, is_active=True)))
+        qs = qs.filter(pk__in=ProjectFlag.objects.filter(kind=v, is_active=True).values("project_id"))
     if v := get("org"):
         if str(v).isdigit():
             qs = qs.filter(declarant_id=int(v))
@@ -63,43 +60,65 @@ def filter_projects(qs, params) -> tuple[object, list[str]]:
 
 
 def statistics(qs) -> dict:
-    """Counts and investment (万元) by domain, stage, district and year, of the given projects."""
-    totals = qs.aggregate(n=Count("id"), investment=Sum("total_investment"), invested=Sum("invested_to_date"))
-    by_domain = {
-        r["domain"]: r
-        for r in qs.order_by().values("domain").annotate(n=Count("id"), investment=Sum("total_investment"))
+    """Counts and investment (万元) by domain, stage, district and year, of the given projects.
+
+    Three grouped queries: domain × stage × status (read from a covering index, then summed here),
+    districts, and years of the rolling plan; each is driven by the filtered projects.
+    """
+    base = qs.order_by()
+    groups = list(
+        base.values("domain", "stage", "status").annotate(
+            n=Count("id"), investment=Sum("total_investment"), invested=Sum("invested_to_date")
+        )
+    )
+    zero = Decimal(0)
+    totals = {
+        "n": sum(g["n"] for g in groups),
+        "investment": sum((g["investment"] or zero for g in groups), zero),
+        "invested": sum((g["invested"] or zero for g in groups), zero),
     }
-    by_stage = {
-        r["stage"]: r
-        for r in qs.filter(status=Status.ADMITTED)
-        .order_by()
-        .values("stage")
+
+    def summed(rows, key) -> dict:
+        out: dict = {}
+        for g in rows:
+            cell = out.setdefault(g[key], {"n": 0, "investment": zero})
+            cell["n"] += g["n"]
+            cell["investment"] += g["investment"] or zero
+        return out
+
+    by_domain = summed(groups, "domain")
+    by_stage = summed([g for g in groups if g["status"] == Status.ADMITTED], "stage")
+    by_district = [
+        {
+            "organization__name": r["districts__name"],
+            "organization_id": r["districts__id"],
+            "n": r["n"],
+            "investment": r["investment"],
+        }
+        for r in base.filter(districts__isnull=False)
+        .values("districts__id", "districts__name")
         .annotate(n=Count("id"), investment=Sum("total_investment"))
-    }
-    through = Project.districts.through.objects.filter(project__in=qs.order_by().values("pk"))
-    by_district = list(
-        through.order_by()
-        .values("organization__name", "organization_id")
-        .annotate(n=Count("project_id"), investment=Sum("project__total_investment"))
         .order_by("-investment")
-    )
-    by_year = list(
-        AnnualInvestment.objects.filter(project__in=qs.order_by().values("pk"))
-        .order_by()
-        .values("year")
-        .annotate(planned=Sum("planned"), completed=Sum("completed"), n=Count("project_id"))
-        .order_by("year")
-    )
+    ]
+    by_year = [
+        {"year": r["annual_plans__year"], "planned": r["planned"], "completed": r["completed"], "n": r["n"]}
+        for r in base.filter(annual_plans__isnull=False)
+        .values("annual_plans__year")
+        .annotate(
+            planned=Sum("annual_plans__planned"), completed=Sum("annual_plans__completed"), n=Count("id")
+        )
+        .order_by("annual_plans__year")
+    ]
     for row in by_year:
         row["rate"] = (row["completed"] / row["planned"] * 100) if row["planned"] else None
     return {
         "totals": totals,
         "by_domain": [
-            {"key": d.value, "label": d.label, **by_domain.get(d.value, {"n": 0, "investment": 0})}
+            {"key": d.value, "label": d.label, **by_domain.get(d.value, {"n": 0, "investment": zero})}
             for d in Domain
         ],
         "by_stage": [
-            {"key": s.value, "label": s.label, **by_stage.get(s.value, {"n": 0, "investment": 0})}
+            {"key": s.value, "label": s.label, **by_stage.get(s.value, {"n": 0, "investment": zero})}
             for s in Stage
         ],
         "by_district": by_district,

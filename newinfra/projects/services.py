@@ -360,6 +360,9 @@ def _neighbours(project: Project, month: dt.date):
 
 def refresh_totals(project: Project, years: set[int]) -> None:
     """Project's latest figures and each touched year's completed investment, from the reports."""
+    from .stats_cache import bump
+
+    bump()  # the updates below bypass the signals that keep cached statistics honest
     latest = DispatchReport.objects.filter(project=project).order_by("-month").first()
     if latest:
         Project.objects.filter(pk=project.pk).update(

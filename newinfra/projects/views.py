@@ -26,6 +26,7 @@ from .models import (
     AdjustmentRequest,
     Domain,
     FlagKind,
+    GreenChannelItem,
     Project,
     ProjectContribution,
     ProjectEvent,
@@ -33,7 +34,8 @@ from .models import (
     Stage,
     Status,
 )
-from .queries import filter_projects, statistics
+from .queries import FILTERS, filter_projects
+from .stats_cache import cached_statistics
 
 SORTABLE = {
     "code": "code",
@@ -221,6 +223,8 @@ def project_detail(request, pk: int):
             },
             "flag_form": FlagForm(),
             "green_form": GreenItemForm(),
+            "green_states": GreenChannelItem.State.choices,
+            "my_org_ids": [m.organization_id] if (m := membership(user)) else [],
         },
     )
 
@@ -444,7 +448,9 @@ def review_queue(request):
 def stats(request):
     qs = perm.visible_projects(request.user)
     qs, errors = filter_projects(qs, request.GET)
-    data = statistics(qs)
+    data = cached_statistics(
+        qs, perm.visibility_scope(request.user), {k: request.GET.get(k, "") for k in FILTERS}
+    )
     if request.GET.get("export") == "xlsx":
         rows = [["领域", r["label"], r["n"], float(r["investment"] or 0)] for r in data["by_domain"]]
         rows += [["建设阶段", r["label"], r["n"], float(r["investment"] or 0)] for r in data["by_stage"]]
@@ -649,3 +655,120 @@ def import_upload(request):
             {"result": result, "kind": kind, "kind_label": excel.KIND_LABELS[kind], "token": token}
         )
     return render(request, "projects/import.html", context)
+
+
+@require_POST
+@member_required
+def green_update(request, pk: int):
+    """The office moves a 绿色通道 approval item on (未启动 → 办理中 → 已批复) with its date and 文号."""
+    from .models import GreenChannelItem
+
+    item = get_object_or_404(GreenChannelItem, pk=pk)
+    visible_or_404(request.user, item.project_id)
+    if not perm.can_manage(request.user):
+        raise PermissionDenied("只有统筹办可以维护绿色通道事项。")
+    form = GreenItemForm(request.POST, instance=item)
+    if form.is_valid():
+        obj = form.save(commit=False)
+        obj._history_user = request.user
+        obj.save()
+        messages.success(request, f"“{obj.item}”已更新为{obj.get_state_display()}。")
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("project-detail", item.project_id)
+
+
+@require_POST
+@member_required
+def flag_update(request, pk: int):
+    """The office records what happened to a flag later (补助获批金额, 文号) or withdraws it."""
+    from .models import ProjectFlag
+
+    flag = get_object_or_404(ProjectFlag, pk=pk, is_active=True)
+    visible_or_404(request.user, flag.project_id)
+    if not perm.can_manage(request.user):
+        raise PermissionDenied("只有统筹办可以维护项目标记。")
+    if request.POST.get("withdraw") == "1":
+        flag.is_active = False
+        flag._history_user = request.user
+        flag.save()
+        services._event(
+            flag.project,
+            request.user,
+            ProjectEvent.Action.FLAG,
+            flag.get_kind_display(),
+            "撤销",
+            request.POST.get("note", ""),
+        )
+        messages.success(request, f"已撤销标记“{flag.get_kind_display()}”。")
+        return redirect("project-detail", flag.project_id)
+    form = FlagForm(request.POST, instance=flag)
+    if form.is_valid():
+        obj = form.save(commit=False)
+        obj._history_user = request.user
+        obj.save()
+        messages.success(request, "标记已更新。")
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("project-detail", flag.project_id)
+
+
+@require_POST
+@member_required
+def problem_resolve(request, pk: int):
+    """The unit a dispatch problem was routed to (or the office) marks it 已协调解决."""
+    from .models import DispatchReport
+
+    report = get_object_or_404(DispatchReport, pk=pk)
+    visible_or_404(request.user, report.project_id)
+    m = membership(request.user)
+    if not (is_office(request.user) or (m and report.problem_unit_id == m.organization.pk)):
+        raise PermissionDenied("只有问题的协调单位或统筹办可以标记问题已解决。")
+    if report.problems and not report.problem_resolved:
+        report.problem_resolved = True
+        report._history_user = request.user
+        report._change_reason = request.POST.get("comment", "")[:100]
+        report.save()
+        messages.success(request, "已标记为协调解决。")
+    return redirect("project-detail", report.project_id)
+
+
+@member_required
+def dispatch_export(request, pk: int):
+    project = visible_or_404(request.user, pk)
+    rows = [
+        [
+            r.month.strftime("%Y-%m"),
+            float(r.invested_month),
+            float(r.invested_cumulative),
+            float(r.progress_pct),
+            r.milestone,
+            r.problems,
+            r.problem_unit.name if r.problem_unit else "",
+            "已解决" if r.problem_resolved else ("" if not r.problems else "待协调"),
+            r.explanation,
+        ]
+        for r in project.dispatch_reports.select_related("problem_unit").order_by("month")
+    ]
+    return xlsx_response(
+        f"月度调度_{project.code or project.pk}.xlsx",
+        "月度调度",
+        [
+            "月份",
+            "当月完成投资（万元）",
+            "累计完成投资（万元）",
+            "形象进度（%）",
+            "本月节点",
+            "需协调解决的问题",
+            "协调单位",
+            "问题状态",
+            "情况说明",
+        ],
+        rows,
+        [10, 14, 14, 10, 24, 36, 20, 10, 30],
+        request.script,
+    )

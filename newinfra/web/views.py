@@ -89,8 +89,35 @@ def home(request):
             .distinct()
             .count(),
             "shared": shared_indicators(),
+            **_project_tiles(request.user),
         },
     )
+
+
+def _project_tiles(user) -> dict:
+    """The library's size as the user sees it, and what waits for the user's organisation."""
+    from django.db.models import Sum
+
+    from newinfra.orgs.models import Role
+    from newinfra.projects.models import AdjustmentRequest, Status
+    from newinfra.projects.permissions import visible_projects
+
+    visible = visible_projects(user)
+    totals = visible.aggregate(n=Count("id"), investment=Sum("total_investment"))
+    m = membership(user)
+    todo = 0
+    if is_office(user):
+        todo = visible.filter(status=Status.FIRST_REVIEWED).count()
+        todo += AdjustmentRequest.objects.filter(state=AdjustmentRequest.State.PENDING).count()
+    elif m and m.role == Role.RESPONSIBLE:
+        todo = visible.filter(status=Status.SUBMITTED, competent=m.organization).count()
+    elif m and m.role == Role.DECLARANT:
+        todo = visible.filter(status=Status.RETURNED).count()
+    return {
+        "project_count": totals["n"],
+        "project_investment": totals["investment"] or 0,
+        "project_todo": todo,
+    }
 
 
 @member_required

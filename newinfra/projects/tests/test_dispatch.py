@@ -122,3 +122,38 @@ def test_the_dispatch_form_shows_every_rule_broken_in_chinese():
     )
     assert "累计数不能减少" in html and "漏报了2021年02月" in html
     assert DispatchReport.objects.filter(project=project).count() == 1
+
+
+def test_the_routed_unit_marks_a_problem_resolved_and_others_cannot():
+    project = admitted_project()
+    rep = report(
+        project,
+        "2021-01",
+        "100",
+        "100",
+        problems="电力接入需协调",
+        problem_unit=user("gongxin").membership.organization,
+    )
+    assert (
+        client_for("yuexiu").post(f"/projects/dispatch/{rep.pk}/resolve/").status_code == 404
+    )  # cannot even see it
+    assert client_for("mobile").post(f"/projects/dispatch/{rep.pk}/resolve/").status_code == 403
+    assert "标记已解决" in client_for("gongxin").get(f"/projects/{project.pk}/").content.decode()
+    client_for("gongxin").post(f"/projects/dispatch/{rep.pk}/resolve/")
+    rep.refresh_from_db()
+    assert rep.problem_resolved and rep.history.first().history_user == user("gongxin")
+
+
+def test_a_projects_dispatch_exports_every_month():
+    import io
+
+    from openpyxl import load_workbook
+
+    project = admitted_project()
+    for i, month in enumerate(("2021-01", "2021-02", "2021-03"), start=1):
+        report(project, month, "100", str(100 * i))
+    ws = load_workbook(
+        io.BytesIO(client_for("leader").get(f"/projects/{project.pk}/dispatch.xlsx").content)
+    ).active
+    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["2021-01", "2021-02", "2021-03"]
+    assert client_for("telecom").get(f"/projects/{project.pk}/dispatch.xlsx").status_code == 404

@@ -99,3 +99,25 @@ def test_api_filters_as_the_page_does():
     )
     assert body["count"] == qs.count()
     assert all(p["domain"] == "datacenter" and p["stage"] == "construction" for p in body["results"])
+
+
+def test_cached_statistics_follow_every_change():
+    from decimal import Decimal
+
+    from newinfra.projects import services
+
+    from .helpers import admitted_project
+
+    office = client_for("office")
+    before = office.get("/projects/stats/").context["data"]["totals"]
+    project = admitted_project()  # saves through the services
+    after = office.get("/projects/stats/").context["data"]["totals"]
+    assert after["n"] == before["n"] + 1
+    assert after["investment"] == before["investment"] + project.total_investment
+    services.save_dispatch(
+        project,
+        user("mobile"),
+        "2021-01",
+        {"invested_month": Decimal("40"), "invested_cumulative": Decimal("40"), "progress_pct": Decimal("4")},
+    )  # totals written with QuerySet.update, which sends no signal
+    assert office.get("/projects/stats/").context["data"]["totals"]["invested"] == after["invested"] + 40

@@ -169,3 +169,42 @@ def test_history_names_the_districts_not_their_ids():
     assert (
         "天河区政府、越秀区政府" in html or "越秀区政府、天河区政府" in html
     ) and "'organization'" not in html
+
+
+def test_flags_and_green_channel_items_are_kept_by_the_office_with_history():
+    from newinfra.projects.models import GreenChannelItem, ProjectFlag
+
+    project = admitted_project()
+    office = client_for("office")
+    assert (
+        client_for("mobile").post(f"/projects/{project.pk}/flags/", {"kind": "city_key"}).status_code == 403
+    )
+    office.post(f"/projects/{project.pk}/flags/", {"kind": "pilot"})  # 授牌 needs its date
+    assert not ProjectFlag.objects.filter(project=project).exists()
+    office.post(
+        f"/projects/{project.pk}/flags/",
+        {"kind": "subsidy", "subsidy_applied": "200", "document": "穗工信〔2021〕1号"},
+    )
+    flag = ProjectFlag.objects.get(project=project)
+    office.post(
+        f"/projects/flags/{flag.pk}/", {"kind": "subsidy", "subsidy_applied": "200", "subsidy_granted": "150"}
+    )
+    flag.refresh_from_db()
+    assert flag.subsidy_granted == Decimal("150") and flag.history.count() == 2
+    office.post(f"/projects/flags/{flag.pk}/", {"withdraw": "1"})
+    flag.refresh_from_db()
+    assert not flag.is_active and ProjectFlag.objects.filter(pk=flag.pk).exists()
+    office.post(f"/projects/{project.pk}/green/", {"item": "施工许可", "state": "in_progress"})
+    item = GreenChannelItem.objects.get(project=project)
+    office.post(
+        f"/projects/green/{item.pk}/",
+        {"item": "施工许可", "state": "approved", "date": "2021-06-01", "document": "穗建许〔2021〕9号"},
+    )
+    item.refresh_from_db()
+    assert item.state == "approved" and item.history.count() == 2
+    assert (
+        client_for("mobile")
+        .post(f"/projects/green/{item.pk}/", {"item": "x", "state": "waiting"})
+        .status_code
+        == 403
+    )

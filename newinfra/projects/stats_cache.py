@@ -1,0 +1,54 @@
+"""Statistics of the library, cached until the data they are computed from changes.
+
+At 100,000 projects a full recomputation reads about 500,000 rows (projects, their districts and
+rolling-plan years). Every change to those rows raises ``LibraryVersion`` — through model signals
+for single saves, and explicitly from the bulk paths (imports, dispatch totals) — and a cached
+result is used only while the version it was computed at is still current. A short lifetime
+bounds the damage should a write path ever forget to raise the version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import F
+
+from .models import LibraryVersion
+from .queries import statistics
+
+LIFETIME_S = 300
+
+
+def current_version() -> int:
+    row = LibraryVersion.objects.filter(pk=1).values_list("n", flat=True).first()
+    return row or 0
+
+
+def bump() -> None:
+    if not LibraryVersion.objects.filter(pk=1).update(n=F("n") + 1):
+        LibraryVersion.objects.get_or_create(pk=1, defaults={"n": 1})
+
+
+def cached_statistics(qs, scope: str, params: dict) -> dict:
+    """``statistics(qs)``, reused for the same scope and filters while the library is unchanged."""
+    raw = f"{scope}|{sorted((k, v) for k, v in params.items() if v)}"
+    key = f"newinfra:stats:{current_version()}:{hashlib.sha1(raw.encode()).hexdigest()}"
+    data = cache.get(key)
+    if data is None:
+        data = statistics(qs)
+        cache.set(key, data, LIFETIME_S)
+    return data
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import m2m_changed, post_save
+
+    from .models import AnnualInvestment, Project, ProjectFlag
+
+    def changed(**kwargs):
+        bump()
+
+    for model in (Project, AnnualInvestment, ProjectFlag):
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"stats-{model.__name__}")
+    m2m_changed.connect(changed, sender=Project.districts.through, weak=False, dispatch_uid="stats-districts")
