@@ -109,14 +109,18 @@ def build(projects: int, reports: int, seed: int = 7) -> dict:
         cur.executemany(
             "INSERT INTO projects_project (code, name, declarant_id, competent_id, domain, description,"
             " total_investment, status, stage, stage_reason, invested_to_date, progress_pct, is_demo,"
-            " is_active, created_at, updated_at, contact_name, contact_phone) VALUES"
-            " (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,'','')",
+            " is_active, created_at, updated_at, contact_name, contact_phone, districts_key) VALUES"
+            " (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,'','','')",
             rows,
         )
         ids = [r[0] for r in cur.execute("SELECT id FROM projects_project ORDER BY id").fetchall()]
         cur.executemany(
             "INSERT INTO projects_project_districts (project_id, organization_id) VALUES (%s, %s)",
             [(ids[i - 1], d) for i, d in links],
+        )
+        cur.executemany(
+            "UPDATE projects_project SET districts_key = %s WHERE id = %s",
+            [(f",{d},", ids[i - 1]) for i, d in links],
         )
         cur.executemany(
             "INSERT INTO projects_annualinvestment (project_id, year, planned, completed) VALUES (%s,%s,%s,%s)",

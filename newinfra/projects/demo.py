@@ -29,6 +29,7 @@ from .models import (
     ProjectFlag,
     Stage,
     Status,
+    refresh_districts_keys,
 )
 from .stats_cache import bump
 
@@ -342,6 +343,7 @@ def seed_demo_projects(count: int = 320, seed: int = 2020, user=None) -> int:
                     p.last_report_month = months[-1]
         p._tasks = matching[:2]
     Project.districts.through.objects.bulk_create(district_links, batch_size=1000)
+    refresh_districts_keys([p.pk for p in projects])
     Project.tasks.through.objects.bulk_create(
         [Project.tasks.through(project_id=p.pk, task_id=t) for p in projects for t in p._tasks],
         batch_size=1000,

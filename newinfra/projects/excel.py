@@ -22,7 +22,7 @@ from newinfra.orgs.models import Organization, OrgKind, Role
 from newinfra.orgs.permissions import is_office, membership
 
 from . import permissions as perm
-from .models import DispatchReport, Domain, Project, ProjectEvent, Stage, Status
+from .models import DispatchReport, Domain, Project, ProjectEvent, Stage, Status, refresh_districts_keys
 from .services import dispatch_problems, month_start, refresh_totals
 from .stats_cache import bump
 from .validators import PROJECT_CODE_EXAMPLE, project_code_error
@@ -540,6 +540,7 @@ def import_declarations(rows: list[dict], user, commit: bool) -> ImportResult:
                 batch_size=2000,
                 ignore_conflicts=True,
             )
+            refresh_districts_keys([p.pk for p, _ in district_sets])
         org = m.organization if m else None
         ProjectEvent.objects.bulk_create(
             [

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from newinfra.orgs.models import OrgKind, Role
 from newinfra.orgs.permissions import is_office, membership
 
@@ -43,6 +45,11 @@ def visible_projects(user, queryset=None):
             )
         return qs.filter(pk__in=competence).exclude(status=Status.DRAFT)
     return qs.none()
+
+
+def invisible_projects(user):
+    """The projects a user with scope "all" does not see (drafts, deactivated): few, by design."""
+    return Project.objects.filter(Q(is_active=False) | Q(status=Status.DRAFT))
 
 
 def visibility_scope(user) -> str:

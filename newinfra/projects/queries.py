@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Q, Sum
 
+from newinfra.orgs.models import Organization
 from newinfra.web.script import to_simplified
 
 from .models import Domain, FlagKind, Project, ProjectFlag, Stage, Status
@@ -59,15 +60,19 @@ def filter_projects(qs, params) -> tuple[object, list[str]]:
     return qs, errors
 
 
-def statistics(qs) -> dict:
+def statistics(qs, complement=None) -> dict:
     """Counts and investment (万元) by domain, stage, district and year, of the given projects.
 
-    Three grouped queries: domain × stage × status (read from a covering index, then summed here),
-    districts, and years of the rolling plan; each is driven by the filtered projects.
+    One grouped query over a covering index gives domain × stage × status × districts; the rest
+    is summed here. The rolling-plan years come from the plan rows of the projects, or — when
+    ``complement`` (the projects *not* in ``qs``) is given and small — as all plan rows minus the
+    complement's, which reads one index instead of joining every project to its years.
     """
+    from .models import AnnualInvestment
+
     base = qs.order_by()
     groups = list(
-        base.values("domain", "stage", "status").annotate(
+        base.values("domain", "stage", "status", "districts_key").annotate(
             n=Count("id"), investment=Sum("total_investment"), invested=Sum("invested_to_date")
         )
     )
@@ -88,27 +93,38 @@ def statistics(qs) -> dict:
 
     by_domain = summed(groups, "domain")
     by_stage = summed([g for g in groups if g["status"] == Status.ADMITTED], "stage")
-    by_district = [
-        {
-            "organization__name": r["districts__name"],
-            "organization_id": r["districts__id"],
-            "n": r["n"],
-            "investment": r["investment"],
+    # A project in two districts counts in each of them.
+    per_district = summed(
+        [{**g, "district": int(d)} for g in groups for d in g["districts_key"].strip(",").split(",") if d],
+        "district",
+    )
+    names = dict(Organization.objects.filter(pk__in=per_district).values_list("pk", "name"))
+    by_district = sorted(
+        (
+            {"organization__name": names.get(pk, str(pk)), "organization_id": pk, **cell}
+            for pk, cell in per_district.items()
+        ),
+        key=lambda r: -r["investment"],
+    )
+
+    def years(rows) -> dict:
+        return {
+            r["year"]: r
+            for r in rows.order_by()
+            .values("year")
+            .annotate(planned=Sum("planned"), completed=Sum("completed"), n=Count("id"))
+            .order_by("year")
         }
-        for r in base.filter(districts__isnull=False)
-        .values("districts__id", "districts__name")
-        .annotate(n=Count("id"), investment=Sum("total_investment"))
-        .order_by("-investment")
-    ]
-    by_year = [
-        {"year": r["annual_plans__year"], "planned": r["planned"], "completed": r["completed"], "n": r["n"]}
-        for r in base.filter(annual_plans__isnull=False)
-        .values("annual_plans__year")
-        .annotate(
-            planned=Sum("annual_plans__planned"), completed=Sum("annual_plans__completed"), n=Count("id")
-        )
-        .order_by("annual_plans__year")
-    ]
+
+    if complement is not None:
+        every = years(AnnualInvestment.objects.all())
+        minus = years(AnnualInvestment.objects.filter(project__in=complement.order_by().values("pk")))
+        for year, row in minus.items():
+            for k in ("planned", "completed", "n"):
+                every[year][k] -= row[k] or 0
+        by_year = [r for r in every.values() if r["n"]]
+    else:
+        by_year = list(years(AnnualInvestment.objects.filter(project__in=base.values("pk"))).values())
     for row in by_year:
         row["rate"] = (row["completed"] / row["planned"] * 100) if row["planned"] else None
     return {

@@ -30,13 +30,13 @@ def bump() -> None:
         LibraryVersion.objects.get_or_create(pk=1, defaults={"n": 1})
 
 
-def cached_statistics(qs, scope: str, params: dict) -> dict:
+def cached_statistics(qs, scope: str, params: dict, complement=None) -> dict:
     """``statistics(qs)``, reused for the same scope and filters while the library is unchanged."""
     raw = f"{scope}|{sorted((k, v) for k, v in params.items() if v)}"
     key = f"newinfra:stats:{current_version()}:{hashlib.sha1(raw.encode()).hexdigest()}"
     data = cache.get(key)
     if data is None:
-        data = statistics(qs)
+        data = statistics(qs, complement)
         cache.set(key, data, LIFETIME_S)
     return data
 
@@ -44,11 +44,24 @@ def cached_statistics(qs, scope: str, params: dict) -> dict:
 def connect_signals() -> None:
     from django.db.models.signals import m2m_changed, post_save
 
-    from .models import AnnualInvestment, Project, ProjectFlag
+    from .models import AnnualInvestment, Project, ProjectFlag, refresh_districts_keys
 
     def changed(**kwargs):
         bump()
 
+    def districts_changed(instance, action, reverse, pk_set, **kwargs):
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        if reverse:  # organisation.district_projects.add(...): the projects are in pk_set
+            refresh_districts_keys(
+                pk_set or Project.objects.filter(districts=instance).values_list("pk", flat=True)
+            )
+        else:
+            refresh_districts_keys([instance.pk])
+        bump()
+
     for model in (Project, AnnualInvestment, ProjectFlag):
         post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"stats-{model.__name__}")
-    m2m_changed.connect(changed, sender=Project.districts.through, weak=False, dispatch_uid="stats-districts")
+    m2m_changed.connect(
+        districts_changed, sender=Project.districts.through, weak=False, dispatch_uid="stats-districts"
+    )

@@ -121,3 +121,39 @@ def test_cached_statistics_follow_every_change():
         {"invested_month": Decimal("40"), "invested_cumulative": Decimal("40"), "progress_pct": Decimal("4")},
     )  # totals written with QuerySet.update, which sends no signal
     assert office.get("/projects/stats/").context["data"]["totals"]["invested"] == after["invested"] + 40
+
+
+def test_the_admin_lists_projects_and_never_deletes_them():
+    admin = client_for("admin")
+    project = Project.objects.filter(is_demo=True).first()
+    assert admin.get("/admin/projects/project/?q=无人码头").status_code == 200
+    assert admin.get(f"/admin/projects/project/{project.pk}/change/").status_code == 200
+    assert admin.get(f"/admin/projects/project/{project.pk}/history/").status_code == 200
+    assert admin.get(f"/admin/projects/project/{project.pk}/delete/").status_code == 403
+
+
+def test_statistics_by_subtraction_equal_statistics_by_join():
+    """The default view counts years as all plan rows minus the invisible projects' rows."""
+    from newinfra.projects.permissions import invisible_projects, visible_projects
+
+    office = user("office")
+    qs = visible_projects(office)
+    Project.objects.filter(is_demo=True, status=Status.DRAFT).first().annual_plans.create(year=2021, planned=D("77"))
+    direct, subtracted = statistics(qs), statistics(qs, invisible_projects(office))
+    assert direct["by_year"] == subtracted["by_year"]
+    assert direct["by_district"] == subtracted["by_district"]
+
+
+def test_districts_key_follows_the_districts():
+    from .helpers import new_project
+
+    project = new_project(district="天河区政府")
+    project.districts.add(org("越秀区政府"))
+    project.refresh_from_db()
+    assert project.districts_key == f",{','.join(str(i) for i in sorted([org('天河区政府').pk, org('越秀区政府').pk]))},"
+    org("天河区政府").district_projects.remove(project)
+    project.refresh_from_db()
+    assert project.districts_key == f",{org('越秀区政府').pk},"
+    project.districts.clear()
+    project.refresh_from_db()
+    assert project.districts_key == ""
