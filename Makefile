@@ -38,6 +38,7 @@ bench: $(STAMP) ## measure parser, platform and project-library speed; writes do
 	$(BIN)/python benchmarks/bench_parse.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_platform.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_projects.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/bench_geo.py --write docs/benchmarks.md
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "newinfra.orgs",
     "newinfra.plans",
     "newinfra.projects",
+    "newinfra.geo",
+    "newinfra.indicators",
+    "newinfra.supervision",
+    "newinfra.evaluation",
     "newinfra.web",
     "newinfra.api",
 ]
@@ -132,6 +136,11 @@ if DEBUG or TESTING:
 MEDIA_ROOT = VAR_DIR / "media"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newinfra@localhost")
+# Links in e-mails point here (the address users open the platform at).
+NEWINFRA_BASE_URL = os.environ.get("NEWINFRA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

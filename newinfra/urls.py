@@ -11,5 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("newinfra.api.urls")),
     path("projects/", include("newinfra.projects.urls")),
+    path("map/", include("newinfra.geo.urls")),
+    path("evaluations/", include("newinfra.evaluation.urls")),
+    path("", include("newinfra.indicators.urls")),
+    path("", include("newinfra.supervision.urls")),
     path("", include("newinfra.web.urls")),
 ]

@@ -20,5 +20,6 @@ urlpatterns = [
     path("auth/token/", views.obtain_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("geo/", include("newinfra.geo.api_urls")),
     path("", include(router.urls)),
 ]

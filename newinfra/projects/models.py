@@ -420,11 +420,16 @@ class DispatchReport(models.Model):
         ]
 
 
-class LibraryVersion(models.Model):
-    """A counter raised by every change that statistics depend on; cached statistics carry it."""
+class DataVersion(models.Model):
+    """Counters raised by every change that cached figures depend on; cached figures carry them.
 
+    ``library``: projects, their districts, plans and flags (statistics); ``values``: indicator
+    values (attainment). Shared by every process, unlike the per-process cache itself.
+    """
+
+    name = models.CharField(max_length=20, unique=True)
     n = models.BigIntegerField(default=0)
 
     class Meta:
-        verbose_name = "项目库数据版本"
-        verbose_name_plural = "项目库数据版本"
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"

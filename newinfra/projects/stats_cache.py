@@ -1,7 +1,7 @@
 """Statistics of the library, cached until the data they are computed from changes.
 
 At 100,000 projects a full recomputation reads about 500,000 rows (projects, their districts and
-rolling-plan years). Every change to those rows raises ``LibraryVersion`` — through model signals
+rolling-plan years). Every change to those rows raises the ``library`` ``DataVersion`` — through model signals
 for single saves, and explicitly from the bulk paths (imports, dispatch totals) — and a cached
 result is used only while the version it was computed at is still current. A short lifetime
 bounds the damage should a write path ever forget to raise the version.
@@ -14,20 +14,20 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import F
 
-from .models import LibraryVersion
+from .models import DataVersion
 from .queries import statistics
 
 LIFETIME_S = 300
 
 
-def current_version() -> int:
-    row = LibraryVersion.objects.filter(pk=1).values_list("n", flat=True).first()
+def current_version(name: str = "library") -> int:
+    row = DataVersion.objects.filter(name=name).values_list("n", flat=True).first()
     return row or 0
 
 
-def bump() -> None:
-    if not LibraryVersion.objects.filter(pk=1).update(n=F("n") + 1):
-        LibraryVersion.objects.get_or_create(pk=1, defaults={"n": 1})
+def bump(name: str = "library") -> None:
+    if not DataVersion.objects.filter(name=name).update(n=F("n") + 1):
+        DataVersion.objects.get_or_create(name=name, defaults={"n": 1})
 
 
 def cached_statistics(qs, scope: str, params: dict, complement=None) -> dict:

@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -245,6 +246,8 @@ def _ledger_xlsx(request, tasks):
 
 @member_required
 def task_detail(request, pk: int):
+    from newinfra.supervision.views import task_context
+
     task = get_object_or_404(_tasks(), pk=pk)
     return render(
         request,
@@ -252,6 +255,7 @@ def task_detail(request, pk: int):
         {
             "task": task,
             "can_change": can_change_task(request.user, task),
+            **task_context(task, request.user),
             "changes": history.changes(task.history.all()),
             "responsibility_history": Responsibility.history.filter(task_id=task.pk)
             .select_related("history_user", "organization")
@@ -358,7 +362,26 @@ def target_list(request):
 
 @member_required
 def indicator_detail(request, pk: int):
+    from newinfra.indicators.charts import indicator_lines
+    from newinfra.indicators.views import as_of_choices, as_of_from, indicator_context
+
     indicator = get_object_or_404(indicators_with_targets(), pk=pk)
+    as_of = as_of_from(request)
+    context = indicator_context(indicator, as_of, request.user)
+    if request.GET.get("export") == "xlsx":
+        header = ["报告期", "全市"] + [d.name.removesuffix("政府") for d in context["districts"]]
+        rows = [
+            [r["label"], _value_cell(r["city"])] + [_value_cell(v) for v in r["districts"]]
+            for r in context["table"]
+        ]
+        return xlsx_response(
+            f"{indicator.name}.xlsx",
+            indicator.name[:28],
+            header,
+            rows,
+            [16] + [12] * (len(header) - 1),
+            request.script,
+        )
     target_history = Target.history.filter(indicator_id=indicator.pk)
     return render(
         request,
@@ -368,8 +391,18 @@ def indicator_detail(request, pk: int):
             "changes": history.changes(
                 target_history, limit=100, describe=lambda r: f"{r.indicator_as_written}（{r.text[:40]}）"
             ),
+            "option": indicator_lines(context["chart"]),
+            "as_of": as_of,
+            "as_of_choices": as_of_choices(timezone.localdate()),
+            **context,
         },
     )
+
+
+def _value_cell(v):
+    if v is None:
+        return ""
+    return float(v.value) if v.status == "approved" else f"{v.value:g}（{v.get_status_display()}）"
 
 
 @member_required

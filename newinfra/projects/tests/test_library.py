@@ -138,7 +138,9 @@ def test_statistics_by_subtraction_equal_statistics_by_join():
 
     office = user("office")
     qs = visible_projects(office)
-    Project.objects.filter(is_demo=True, status=Status.DRAFT).first().annual_plans.create(year=2021, planned=D("77"))
+    Project.objects.filter(is_demo=True, status=Status.DRAFT).first().annual_plans.create(
+        year=2021, planned=D("77")
+    )
     direct, subtracted = statistics(qs), statistics(qs, invisible_projects(office))
     assert direct["by_year"] == subtracted["by_year"]
     assert direct["by_district"] == subtracted["by_district"]
@@ -150,7 +152,10 @@ def test_districts_key_follows_the_districts():
     project = new_project(district="天河区政府")
     project.districts.add(org("越秀区政府"))
     project.refresh_from_db()
-    assert project.districts_key == f",{','.join(str(i) for i in sorted([org('天河区政府').pk, org('越秀区政府').pk]))},"
+    assert (
+        project.districts_key
+        == f",{','.join(str(i) for i in sorted([org('天河区政府').pk, org('越秀区政府').pk]))},"
+    )
     org("天河区政府").district_projects.remove(project)
     project.refresh_from_db()
     assert project.districts_key == f",{org('越秀区政府').pk},"

@@ -86,3 +86,15 @@ class Command(BaseCommand):
         n = seed_demo_projects()
         if n:
             self.stdout.write(f"\nproject library: {n} demo projects (labelled 演示数据)")
+        from newinfra.geo.demo import seed_demo_geo
+
+        if n := seed_demo_geo():
+            self.stdout.write(f"map: {n} demo charging stations (labelled 演示数据)")
+        from newinfra.indicators.demo import seed_demo_evaluation, seed_demo_monitoring
+
+        if n := seed_demo_monitoring():
+            self.stdout.write(
+                f"monitoring: {n} demo indicator values 2020–2022, task progress (labelled 演示数据)"
+            )
+        if ev := seed_demo_evaluation():
+            self.stdout.write(f"evaluation: “{ev.name}” frozen at {ev.as_of}")

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.evaluation_list, name="evaluation-list"),
+    path("<int:pk>/", views.evaluation_detail, name="evaluation-detail"),
+]

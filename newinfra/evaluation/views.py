@@ -1,0 +1,86 @@
+"""Phase evaluations: freeze at a date, read the frozen result, export it as .xlsx and .docx."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from newinfra.indicators.attainment import STATUS_LABELS
+from newinfra.orgs.permissions import is_office
+from newinfra.web.views import member_required
+
+from . import exports
+from .models import Evaluation, Phase
+from .snapshot import build
+
+PHASE_DATES = {Phase.IMPLEMENTATION: "2020-12-31", Phase.MIDTERM: "2021-12-31", Phase.SUMMARY: "2022-12-31"}
+
+
+class FreezeForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=200)
+    phase = forms.ChoiceField(label="阶段", choices=Phase.choices)
+    as_of = forms.DateField(label="评估基准日", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@transaction.atomic
+def freeze(user, name: str, phase: str, as_of: dt.date) -> Evaluation:
+    if not is_office(user):
+        raise PermissionDenied("只有统筹办可以冻结评估。")
+    return Evaluation.objects.create(
+        name=name, phase=phase, as_of=as_of, snapshot=build(as_of), frozen_by=user
+    )
+
+
+@member_required
+def evaluation_list(request):
+    form = FreezeForm(
+        request.POST or None,
+        initial={"phase": Phase.MIDTERM, "as_of": PHASE_DATES[Phase.MIDTERM], "name": "中期评估"},
+    )
+    if request.method == "POST":
+        if not is_office(request.user):
+            raise PermissionDenied("只有统筹办可以冻结评估。")
+        if form.is_valid():
+            ev = freeze(
+                request.user,
+                form.cleaned_data["name"],
+                form.cleaned_data["phase"],
+                form.cleaned_data["as_of"],
+            )
+            messages.success(request, f"“{ev.name}”已冻结：此后数据的变化不会改变本次评估结果。")
+            return redirect("evaluation-detail", ev.pk)
+    return render(
+        request,
+        "evaluation/list.html",
+        {
+            "evaluations": Evaluation.objects.filter(is_active=True).select_related("frozen_by"),
+            "form": form,
+            "can_freeze": is_office(request.user),
+            "phase_dates": PHASE_DATES,
+        },
+    )
+
+
+@member_required
+def evaluation_detail(request, pk: int):
+    ev = get_object_or_404(Evaluation, pk=pk, is_active=True)
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "docx"):
+        data = exports.to_xlsx(ev) if fmt == "xlsx" else exports.to_docx(ev)
+        ctype = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            if fmt == "xlsx"
+            else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        response = HttpResponse(data, content_type=ctype)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(ev.name)}.{fmt}"
+        return response
+    snap = ev.snapshot
+    return render(request, "evaluation/detail.html", {"ev": ev, "snap": snap, "labels": STATUS_LABELS})

@@ -1,0 +1,155 @@
+"""Reading many targets at once: approved series, overdue periods and attainment, cached by version."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.core.cache import cache
+
+from newinfra.orgs.models import Organization, OrgKind
+from newinfra.plans.models import Target
+
+from .attainment import Attainment
+from .models import DataValue, IndicatorProfile, ValueStatus
+
+
+def district_orgs() -> list[Organization]:
+    return list(
+        Organization.objects.filter(kind=OrgKind.DISTRICT, is_active=True)
+        .exclude(name="各区政府")
+        .order_by("code")
+    )
+
+
+def values_version() -> int:
+    from newinfra.projects.stats_cache import current_version
+
+    return current_version("values")
+
+
+def bump_values() -> None:
+    """Every change of a value, profile or target makes cached attainment stale."""
+    from newinfra.projects.stats_cache import bump
+
+    bump("values")
+
+
+@dataclass
+class TargetRow:
+    target: Target
+    profile: IndicatorProfile | None
+    attainment: Attainment
+    points: list[tuple[dt.date, float]]
+    overdue: list[dt.date]
+
+
+def approved_city_series(indicator_ids=None) -> dict[int, list[tuple[dt.date, float]]]:
+    rows = DataValue.objects.filter(district__isnull=True, status=ValueStatus.APPROVED)
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=indicator_ids)
+    out: dict[int, list[tuple[dt.date, float]]] = {}
+    for ind, period, value in rows.order_by("indicator_id", "period").values_list(
+        "indicator_id", "period", "value"
+    ):
+        out.setdefault(ind, []).append((period, float(value)))
+    return out
+
+
+def reported_city_periods(indicator_ids=None) -> dict[int, set]:
+    rows = DataValue.objects.filter(
+        district__isnull=True, status__in=(ValueStatus.SUBMITTED, ValueStatus.APPROVED)
+    )
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=indicator_ids)
+    out: dict[int, set] = {}
+    for ind, period in rows.values_list("indicator_id", "period"):
+        out.setdefault(ind, set()).add(period)
+    return out
+
+
+def attainment_rows(targets=None, as_of: dt.date | None = None, use_cache: bool = True) -> list[TargetRow]:
+    """Every active target with its attainment on ``as_of`` (today by default)."""
+    from django.utils import timezone
+
+    from .services import assess_target, overdue_periods
+
+    as_of = as_of or timezone.localdate()
+    qs = targets if targets is not None else Target.objects.filter(is_active=True, plan__is_active=True)
+    qs = qs.select_related("plan", "indicator", "task").order_by("plan_id", "order")
+    key = None
+    if use_cache and targets is None:
+        key = f"newinfra:attainment:{values_version()}:{as_of.isoformat()}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    qs = list(qs)
+    ids = {t.indicator_id for t in qs}
+    profiles = {p.indicator_id: p for p in IndicatorProfile.objects.filter(indicator_id__in=ids)}
+    series = approved_city_series(ids)
+    reported = reported_city_periods(ids)
+    coverage = _coverage_points(profiles)
+    rows = []
+    for t in qs:
+        profile = profiles.get(t.indicator_id)
+        points = coverage.get(t.indicator_id) or series.get(t.indicator_id, [])
+        start = t.plan.period_start or 2020
+        until = dt.date(t.year or t.plan.period_end or as_of.year, 12, 31)
+        overdue = (
+            overdue_periods(profile, start, as_of, reported.get(t.indicator_id, set()), until)
+            if profile and profile.responsible_id
+            else []
+        )
+        points_now = [p for p in points if p[0] <= as_of]
+        rows.append(
+            TargetRow(
+                t, profile, assess_target(t, points_now, as_of, profile, bool(overdue)), points_now, overdue
+            )
+        )
+    if key:
+        cache.set(key, rows, 300)
+    return rows
+
+
+def _coverage_points(profiles) -> dict[int, list[tuple[dt.date, float]]]:
+    """Indicators of kind 服务半径/覆盖 read the latest coverage analyses of the map, when there are any."""
+    out = {}
+    radius = [p for p in profiles.values() if p.kind == "radius"]
+    if not radius:
+        return out
+    try:
+        from newinfra.geo.coverage import coverage_series
+    except ImportError:
+        return out
+    for p in radius:
+        points = coverage_series(p.indicator)
+        if points:
+            out[p.indicator_id] = points
+    return out
+
+
+@lru_cache(maxsize=1)
+def _domain_keywords():
+    return [
+        ("5g", ("5G", "基站", "站址", "千兆", "光网", "宽带", "IPv6")),
+        (
+            "iiot",
+            ("工业互联网", "标识解析", "上云", "工业APP", "工业软件", "数字化转型", "产业集群", "示范企业"),
+        ),
+        ("datacenter", ("数据中心", "PUE", "机架", "算力", "计算", "存储")),
+        ("ai", ("人工智能", "智能经济", "应用场景")),
+        ("energy", ("充电", "充换电", "加氢", "氢站", "变电站", "能源")),
+        ("transport", ("自动驾驶", "车路协同", "智路", "交通")),
+        ("city", ("智慧灯杆", "灯杆", "学校", "医院", "农业", "农机", "政务")),
+    ]
+
+
+def domain_of(indicator_name: str, profile: IndicatorProfile | None = None) -> str:
+    """The domain an indicator belongs to: its profile's, else guessed from its name."""
+    if profile and profile.domain:
+        return profile.domain
+    for domain, words in _domain_keywords():
+        if any(w in indicator_name for w in words):
+            return domain
+    return "other"

@@ -1,0 +1,259 @@
+"""Reporting indicator values and judging targets: the rules, in one place for pages, API and imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from newinfra.orgs.models import OrgKind, Role
+from newinfra.orgs.permissions import is_office, membership
+from newinfra.plans.models import Indicator, Target
+
+from . import attainment as att
+from .models import (
+    DataValue,
+    Frequency,
+    IndicatorProfile,
+    Kind,
+    ValueStatus,
+    period_end,
+    period_label,
+    previous_period_end,
+)
+
+REPORTED = (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
+DISTRICT_SUM_TOLERANCE = Decimal("0.005")
+
+
+class ReportError(Exception):
+    def __init__(self, messages: str | list[str]):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("；".join(self.messages))
+
+
+def profile_of(indicator: Indicator) -> IndicatorProfile:
+    profile = getattr(indicator, "profile", None)
+    if profile is None:
+        profile, _ = IndicatorProfile.objects.get_or_create(indicator=indicator)
+    return profile
+
+
+# --- who ------------------------------------------------------------------------------------------
+
+
+def can_report(user, profile: IndicatorProfile, district=None) -> bool:
+    """The reporting unit reports every row; a district government its own district's row."""
+    if is_office(user):
+        return True
+    m = membership(user)
+    if m is None or m.role != Role.RESPONSIBLE:
+        return False
+    if profile.responsible_id and m.organization_id == profile.responsible_id:
+        return True
+    return (
+        district is not None
+        and profile.district_breakdown
+        and m.organization.kind == OrgKind.DISTRICT
+        and m.organization_id == district.pk
+    )
+
+
+# --- rules ----------------------------------------------------------------------------------------
+
+
+def check_value(profile: IndicatorProfile, end: dt.date, district, value: Decimal, exclude_pk=None):
+    """(errors, warnings) for a value, against its neighbours and the district breakdown."""
+    errors, warnings = [], []
+    unit = profile.indicator.unit or ""
+    if profile.kind in (Kind.STOCK, Kind.FLOW) and value < 0:
+        errors.append("数值不能为负数。")
+    if profile.min_value is not None and value < profile.min_value:
+        errors.append(f"数值{value:g}{unit}低于合理下限{profile.min_value:g}{unit}，请核实。")
+    if profile.max_value is not None and value > profile.max_value:
+        errors.append(f"数值{value:g}{unit}高于合理上限{profile.max_value:g}{unit}，请核实。")
+    if profile.kind == Kind.STOCK:
+        rows = DataValue.objects.filter(indicator=profile.indicator, district=district, status__in=REPORTED)
+        if exclude_pk:
+            rows = rows.exclude(pk=exclude_pk)
+        before = rows.filter(period__lt=end).order_by("-period").first()
+        after = rows.filter(period__gt=end).order_by("period").first()
+        if before and value < before.value:
+            errors.append(
+                f"累计数不能减少：{period_label(before.period, profile.frequency)}已报{before.value:g}{unit}，"
+                f"本期{value:g}{unit}。"
+            )
+        if after and value > after.value:
+            errors.append(
+                f"累计数不能减少：{period_label(after.period, profile.frequency)}已报{after.value:g}{unit}，"
+                f"本期{value:g}{unit}比它还大。"
+            )
+    if profile.district_breakdown:
+        warnings += _district_sum_warnings(profile, end, district, value, exclude_pk)
+    return errors, warnings
+
+
+def _district_sum_warnings(profile, end, district, value, exclude_pk) -> list[str]:
+    from .queries import district_orgs
+
+    districts = district_orgs()
+    rows = {
+        v.district_id: v.value
+        for v in DataValue.objects.filter(
+            indicator=profile.indicator, period=end, status__in=REPORTED
+        ).exclude(pk=exclude_pk or 0)
+    }
+    rows[district.pk if district else None] = value
+    if None not in rows or any(d.pk not in rows for d in districts):
+        return []
+    total = sum(rows[d.pk] for d in districts)
+    city = rows[None]
+    if city and abs(total - city) > abs(city) * DISTRICT_SUM_TOLERANCE:
+        return [f"各区数值合计{total:g}与全市合计{city:g}不一致（相差{total - city:g}），请核实。"]
+    return []
+
+
+# --- workflow -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_value(
+    user, indicator: Indicator, day: dt.date, district, value: Decimal, note: str = "", submit: bool = True
+):
+    """Create or correct the value of a period (a draft, or submitted for approval)."""
+    profile = profile_of(indicator)
+    if not can_report(user, profile, district):
+        raise ReportError("您所在单位不是该指标的报送单位。")
+    if district is not None and not profile.district_breakdown:
+        raise ReportError("该指标不分区报送，请填写全市合计。")
+    end = period_end(day, profile.frequency)
+    if end > period_end(timezone.localdate(), profile.frequency):
+        raise ReportError(f"不能填报未来的报告期（{period_label(end, profile.frequency)}）。")
+    current = DataValue.objects.filter(indicator=indicator, period=end, district=district).first()
+    if current and current.status == ValueStatus.APPROVED:
+        raise ReportError("该期数据已审核通过；如需更正，请联系统筹办退回。")
+    errors, warnings = check_value(profile, end, district, value, current.pk if current else None)
+    if errors:
+        raise ReportError(errors)
+    dv = current or DataValue(indicator=indicator, period=end, district=district)
+    m = membership(user)
+    dv.value, dv.note = value, (note or "")[:500]
+    dv.reported_by, dv.reporting_org = user, m.organization if m else None
+    dv.status = ValueStatus.SUBMITTED if submit else ValueStatus.DRAFT
+    dv.submitted_at = timezone.now() if submit else None
+    dv.return_comment = ""
+    dv._history_user = user
+    dv.save()
+    _bump()
+    return dv, warnings
+
+
+@transaction.atomic
+def approve(user, dv: DataValue) -> DataValue:
+    if not is_office(user):
+        raise ReportError("只有统筹办可以审核指标数据。")
+    if dv.status != ValueStatus.SUBMITTED:
+        raise ReportError("只能审核待审核的数据。")
+    dv.status, dv.approved_by, dv.approved_at = ValueStatus.APPROVED, user, timezone.now()
+    dv._history_user = user
+    dv.save()
+    _bump()
+    _notify_reporter(
+        dv,
+        f"{dv.indicator.name} {period_label(dv.period, profile_of(dv.indicator).frequency)}数据已审核通过",
+        "",
+    )
+    return dv
+
+
+@transaction.atomic
+def return_value(user, dv: DataValue, comment: str) -> DataValue:
+    if not is_office(user):
+        raise ReportError("只有统筹办可以退回指标数据。")
+    if dv.status not in REPORTED:
+        raise ReportError("只能退回已提交或已审核的数据。")
+    if not (comment or "").strip():
+        raise ReportError("退回时请填写意见。")
+    dv.status, dv.return_comment = ValueStatus.RETURNED, comment.strip()[:500]
+    dv.approved_by = dv.approved_at = None
+    dv._history_user = user
+    dv.save()
+    _bump()
+    _notify_reporter(
+        dv,
+        f"{dv.indicator.name} {period_label(dv.period, profile_of(dv.indicator).frequency)}数据被退回",
+        comment,
+    )
+    return dv
+
+
+def _notify_reporter(dv: DataValue, title: str, body: str) -> None:
+    from newinfra.supervision.notices import notify
+
+    if dv.reporting_org_id:
+        notify(
+            dv.reporting_org, title, body, f"/indicators/{dv.indicator_id}/", key=f"value:{dv.pk}:{dv.status}"
+        )
+
+
+def _bump() -> None:
+    from .queries import bump_values
+
+    bump_values()
+
+
+# --- attainment -----------------------------------------------------------------------------------
+
+
+def due_periods(
+    profile: IndicatorProfile, start_year: int, as_of: dt.date, until: dt.date | None = None
+) -> list[dt.date]:
+    """Period ends from the plan's first year (to ``until``, the end of the plan) whose reporting
+    deadline has passed by ``as_of``. After a plan ends nothing more is due."""
+    out = []
+    end = period_end(min(as_of, until) if until else as_of, profile.frequency)
+    while end.year >= start_year:
+        if profile.due_date(end) < as_of:
+            out.append(end)
+        end = previous_period_end(end, profile.frequency)
+    return sorted(out)
+
+
+def overdue_periods(
+    profile: IndicatorProfile,
+    start_year: int,
+    as_of: dt.date,
+    reported: set[dt.date],
+    until: dt.date | None = None,
+) -> list[dt.date]:
+    """Due periods without a submitted or approved city value (within the last two years)."""
+    recent = max(start_year, (min(as_of, until) if until else as_of).year - 1)
+    return [p for p in due_periods(profile, recent, as_of, until) if p not in reported]
+
+
+def target_spec(target: Target) -> att.TargetSpec:
+    plan = target.plan
+    return att.spec_from(
+        target.value,
+        target.comparator,
+        target.value_max,
+        target.per_year,
+        target.year,
+        plan.period_start,
+        plan.period_end,
+    )
+
+
+def assess_target(
+    target: Target, points, as_of: dt.date, profile: IndicatorProfile | None, overdue: bool
+) -> att.Attainment:
+    baseline = float(profile.baseline) if profile and profile.baseline is not None else None
+    cumulative = not profile or profile.kind != Kind.FLOW
+    return att.assess(
+        target_spec(target), points, as_of, baseline=baseline, overdue=overdue, cumulative=cumulative
+    )
+
+
+__all__ = ["Frequency", "ReportError", "assess_target", "save_value"]

@@ -1,0 +1,109 @@
+"""Status lights for targets as the plans write them, parsed from the plan texts themselves."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from newinfra.indicators.attainment import AMBER, GREEN, GREY, RED, assess, spec_from
+from newinfra.parsing.pipeline import parse_file
+
+SEEDS = Path(__file__).resolve().parents[3] / "tests" / "data" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def targets():
+    """Every target of both seed plans, parsed, by indicator (first of each comparator kept)."""
+    out = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        doc = parse_file(path)
+        for t in doc.targets:
+            out.setdefault(t.indicator, []).append((t, doc))
+    return out
+
+
+def spec(targets, indicator, comparator=None):
+    """The parsed target whose indicator contains ``indicator`` (the parser's own wording)."""
+    t, doc = next(
+        (t, doc)
+        for name, found in targets.items()
+        if indicator in name
+        for t, doc in found
+        if comparator in (None, t.comparator)
+    )
+    period = doc.period or {}
+    return spec_from(
+        t.value, t.comparator, t.value_max, t.per_year, t.year, period.get("start"), period.get("end")
+    )
+
+
+def d(y, m=12, day=31):
+    return dt.date(y, m, day)
+
+
+def test_pue_below_1_3_is_a_ceiling_met_by_going_down(targets):
+    pue = spec(targets, "PUE")
+    assert pue.ceiling and pue.value == 1.3
+    falling = [(d(2020), 1.6), (d(2021, 6, 30), 1.45)]
+    a = assess(pue, falling, d(2021, 6, 30), baseline=1.7)
+    assert a.status == GREEN and not a.met and a.forecast < 1.3
+    assert assess(pue, [*falling, (d(2021), 1.28)], d(2021), baseline=1.7).met
+    rising = [(d(2020), 1.5), (d(2021), 1.55)]
+    assert assess(pue, rising, d(2021), baseline=1.5).status == RED
+    assert not assess(pue, [(d(2020), 1.3)], d(2020), baseline=1.5).met  # 低于1.3: 1.3 is not enough
+
+
+def test_5g_base_stations_are_a_floor(targets):
+    base = spec(targets, "5G基站")
+    assert not base.ceiling and base.value in (38900, 80000)
+    goal = base.value
+    on_track = [(d(2020), goal * 0.35), (d(2021), goal * 0.7)]
+    a = assess(base, on_track, d(2021), baseline=0)
+    assert a.status == GREEN and a.forecast >= goal
+    slow = [(d(2020), goal * 0.2), (d(2021), goal * 0.3)]
+    assert assess(base, slow, d(2021), baseline=0).status == RED
+    assert assess(base, [(d(2022, 6, 30), goal)], d(2022, 6, 30)).status == GREEN
+    assert assess(base, [], d(2021)).status == GREY
+    assert assess(base, [], d(2021), overdue=True).status == RED
+
+
+def test_a_range_counts_to_its_lower_bound(targets):
+    platform = spec(targets, "达到国际水准的跨行业跨领域工业互联网平台")
+    assert (platform.value, platform.value_max) == (1, 2)
+    assert assess(platform, [(d(2021), 1)], d(2021)).met
+    a = assess(platform, [(d(2020), 0), (d(2021, 12, 31), 0)], d(2021))
+    assert a.status == RED and not a.met
+
+
+def test_behind_the_time_line_but_reaching_the_goal_is_amber(targets):
+    base = spec(targets, "5G基站")
+    goal = base.value
+    # Work started a year late but runs steadily to the goal: the fitted line reaches it by the
+    # deadline, while progress lags the calendar.
+    start, end = d(2021, 1, 1), d(2022)
+    rate = goal * 1.02 / (end - start).days
+    points = [(day, rate * (day - start).days) for day in (d(2021, 3, 31), d(2021, 6, 30), d(2021, 9, 30))]
+    a = assess(base, points, d(2021, 9, 30))
+    assert a.forecast >= goal and a.progress < a.elapsed - 0.1
+    assert a.status == AMBER
+
+
+def test_per_year_hydrogen_stations_are_checked_year_by_year(targets):
+    h2 = spec(targets, "加(供)氢站")
+    assert h2.per_year and h2.value == 3
+    # A cumulative count of stations: 3 new in 2020, 3 more in 2021.
+    good = [(d(2020), 3), (d(2021), 6)]
+    a = assess(h2, good, d(2022, 1, 31), cumulative=True, baseline=0)
+    assert a.status != RED and [y for y, _, ok in a.yearly if not ok and y < 2022] == []
+    missed = [(d(2020), 3), (d(2021), 4)]  # only 1 new in 2021
+    a = assess(h2, missed, d(2022, 1, 31), cumulative=True, baseline=0)
+    assert a.status == RED and "2021" in a.explanation
+    done = assess(h2, [(d(2020), 3), (d(2021), 6), (d(2022), 9)], d(2023, 1, 31), cumulative=True, baseline=0)
+    assert done.met and done.status == GREEN
+
+
+def test_approximate_targets_are_met_at_95_percent(targets):
+    piles = spec(targets, "充电桩", comparator="~")  # 约5.5万个
+    assert piles.value == 55000
+    assert assess(piles, [(d(2022), piles.value * 0.96)], d(2022)).met
+    assert not assess(piles, [(d(2022), piles.value * 0.9)], d(2022)).met

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import dashboards, views
+
+urlpatterns = [
+    path("monitor/", views.monitor, name="monitor"),
+    path("monitor/review/", views.review_values, name="value-review"),
+    path("monitor/values/<int:pk>/decide/", views.decide_value, name="value-decide"),
+    path("indicators/<int:pk>/report/", views.report, name="indicator-report"),
+    path("indicators/<int:pk>/profile/", views.profile_edit, name="indicator-profile"),
+    path("dashboard/", dashboards.overview, name="dashboard"),
+    path("dashboard/plans/<int:pk>/", dashboards.plan_dashboard, name="dashboard-plan"),
+    path("dashboard/units/<int:pk>/", dashboards.unit_dashboard, name="dashboard-unit"),
+]

@@ -1,0 +1,393 @@
+"""Pages for indicator reporting and target monitoring."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from newinfra.orgs.models import Organization, OrgKind
+from newinfra.orgs.permissions import is_office
+from newinfra.plans.models import Indicator, Plan
+from newinfra.projects.models import Domain
+from newinfra.web import history
+from newinfra.web.tables import xlsx_response
+from newinfra.web.views import member_required
+
+from . import services
+from .attainment import RULE_TEXT, STATUS_LABELS
+from .models import (
+    DataValue,
+    Frequency,
+    IndicatorProfile,
+    ValueStatus,
+    period_end,
+    period_label,
+    previous_period_end,
+)
+from .queries import attainment_rows, district_orgs, domain_of
+
+DOMAIN_LABELS = dict(Domain.choices) | {"other": "其他"}
+
+
+def as_of_from(request) -> dt.date:
+    """The assessment date: ?as_of=YYYY-MM-DD, else today."""
+    raw = request.GET.get("as_of", "")
+    try:
+        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def as_of_choices(today: dt.date) -> list[tuple[str, str]]:
+    """Quarter ends of the plans' years, for looking back at any moment of the plan."""
+    years = Plan.objects.filter(is_active=True).values_list("period_start", "period_end")
+    first = min((a or b or today.year for a, b in years), default=today.year)
+    out = [(today.isoformat(), f"今天（{today:%Y-%m-%d}）")]
+    end = period_end(today, Frequency.QUARTER)
+    end = previous_period_end(end, Frequency.QUARTER)
+    while end.year >= first:
+        out.append((end.isoformat(), period_label(end, Frequency.QUARTER) + "末"))
+        end = previous_period_end(end, Frequency.QUARTER)
+    return out
+
+
+def row_dict(r) -> dict:
+    a = r.attainment
+    t = r.target
+    return {
+        "target": t,
+        "profile": r.profile,
+        "domain": DOMAIN_LABELS.get(domain_of(t.indicator.name, r.profile), "其他"),
+        "a": a,
+        "status": a.status,
+        "label": STATUS_LABELS[a.status],
+        "overdue": r.overdue,
+    }
+
+
+@member_required
+def monitor(request):
+    """指标监测: every target with its light, filterable, exportable."""
+    as_of = as_of_from(request)
+    rows = [row_dict(r) for r in attainment_rows(as_of=as_of)]
+    plan, status, domain = (
+        request.GET.get("plan", ""),
+        request.GET.get("status", ""),
+        request.GET.get("domain", ""),
+    )
+    if plan.isdigit():
+        rows = [r for r in rows if r["target"].plan_id == int(plan)]
+    if status in STATUS_LABELS:
+        rows = [r for r in rows if r["status"] == status]
+    if domain:
+        rows = [r for r in rows if r["domain"] == DOMAIN_LABELS.get(domain)]
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "指标监测.xlsx",
+            "指标监测",
+            [
+                "规划",
+                "指标",
+                "目标",
+                "年份",
+                "最新值",
+                "完成进度",
+                "时间进度",
+                "预计到期值",
+                "状态",
+                "说明",
+                "报送单位",
+            ],
+            [
+                [
+                    r["target"].plan.title,
+                    r["target"].indicator.name,
+                    r["target"].display_value,
+                    r["target"].year,
+                    r["a"].current,
+                    None if r["a"].progress is None else round(r["a"].progress, 4),
+                    round(r["a"].elapsed, 4),
+                    None if r["a"].forecast is None else round(r["a"].forecast, 2),
+                    r["label"],
+                    r["a"].explanation,
+                    r["profile"].responsible.name if r["profile"] and r["profile"].responsible else "",
+                ]
+                for r in rows
+            ],
+            [26, 28, 14, 8, 12, 10, 10, 12, 12, 30, 20],
+            request.script,
+        )
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUS_LABELS}
+    return render(
+        request,
+        "indicators/monitor.html",
+        {
+            "rows": rows,
+            "counts": counts,
+            "labels": STATUS_LABELS,
+            "rule": RULE_TEXT,
+            "plans": Plan.objects.filter(is_active=True),
+            "domains": [(k, v) for k, v in DOMAIN_LABELS.items()],
+            "filters": {"plan": plan, "status": status, "domain": domain, "as_of": as_of.isoformat()},
+            "as_of_choices": as_of_choices(timezone.localdate()),
+            "as_of": as_of,
+        },
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorProfile
+        fields = [
+            "kind",
+            "frequency",
+            "responsible",
+            "district_breakdown",
+            "baseline",
+            "baseline_year",
+            "min_value",
+            "max_value",
+            "grace_days",
+            "domain",
+        ]
+        widgets = {"domain": forms.Select(choices=[("", "按名称判断")] + list(Domain.choices))}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = Organization.objects.filter(
+            kind__in=[OrgKind.CITY, OrgKind.DISTRICT, OrgKind.PROVINCE, OrgKind.ENTERPRISE], is_active=True
+        ).exclude(name__in=["各区政府", "市直职能部门"])
+
+    def clean(self):
+        data = super().clean()
+        lo, hi = data.get("min_value"), data.get("max_value")
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("max_value", "合理上限不能小于合理下限。")
+        return data
+
+
+@member_required
+def profile_edit(request, pk: int):
+    indicator = get_object_or_404(Indicator, pk=pk)
+    if not is_office(request.user):
+        raise PermissionDenied("只有统筹办可以设置指标的报送方式。")
+    profile = services.profile_of(indicator)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        obj._history_user = request.user
+        obj.save()
+        services._bump()
+        messages.success(request, "报送设置已保存。")
+        return redirect("indicator-detail", indicator.pk)
+    return render(request, "indicators/profile_form.html", {"form": form, "indicator": indicator})
+
+
+def _periods(profile: IndicatorProfile, today: dt.date, count: int = 12) -> list[dt.date]:
+    out, end = [], period_end(today, profile.frequency)
+    for _ in range(count):
+        out.append(end)
+        end = previous_period_end(end, profile.frequency)
+    return out
+
+
+@member_required
+def report(request, pk: int):
+    """Enter the values of a period: the city total and, for a breakdown, each district."""
+    indicator = get_object_or_404(Indicator, pk=pk)
+    profile = services.profile_of(indicator)
+    user = request.user
+    districts = district_orgs() if profile.district_breakdown else []
+    rows = [(None, "全市合计")] + [(d, d.name.removesuffix("政府")) for d in districts]
+    allowed = [(d, label) for d, label in rows if services.can_report(user, profile, d)]
+    if not allowed:
+        raise PermissionDenied("您所在单位不是该指标的报送单位。")
+    today = timezone.localdate()
+    periods = _periods(profile, today)
+    raw_period = request.POST.get("period") or request.GET.get("period") or periods[0].isoformat()
+    try:
+        period = period_end(dt.date.fromisoformat(raw_period), profile.frequency)
+    except ValueError:
+        period = periods[0]
+    existing = {v.district_id: v for v in DataValue.objects.filter(indicator=indicator, period=period)}
+    errors: dict = {}
+    warnings: list[str] = []
+    if request.method == "POST":
+        submit = request.POST.get("action") != "draft"
+        try:
+            with transaction.atomic():
+                saved = 0
+                for d, label in allowed:
+                    raw = request.POST.get(f"value_{d.pk if d else 'city'}", "").strip().replace(",", "")
+                    if not raw:
+                        continue
+                    try:
+                        value = Decimal(raw)
+                    except InvalidOperation:
+                        errors[label] = ["请填写数字。"]
+                        continue
+                    if (
+                        existing.get(d.pk if d else None)
+                        and existing[d.pk if d else None].status == ValueStatus.APPROVED
+                    ):
+                        continue
+                    try:
+                        _, warn = services.save_value(
+                            user, indicator, period, d, value, request.POST.get("note", ""), submit
+                        )
+                        warnings += warn
+                        saved += 1
+                    except services.ReportError as exc:
+                        errors[label] = exc.messages
+                if errors:
+                    raise services.ReportError("有错误，本期数据未保存。")
+        except services.ReportError:
+            pass
+        else:
+            if saved:
+                messages.success(
+                    request,
+                    f"已{'提交' if submit else '保存'}{period_label(period, profile.frequency)}数据{saved}项。",
+                )
+            for w in warnings:
+                messages.warning(request, w)
+            return redirect(f"{request.path}?period={period.isoformat()}")
+    return render(
+        request,
+        "indicators/report.html",
+        {
+            "indicator": indicator,
+            "profile": profile,
+            "period": period,
+            "period_label": period_label(period, profile.frequency),
+            "periods": [
+                (p, period_label(p, profile.frequency), p < today - dt.timedelta(days=profile.grace_days))
+                for p in periods
+            ],
+            "rows": [
+                {
+                    "key": d.pk if d else "city",
+                    "label": label,
+                    "value": existing.get(d.pk if d else None),
+                    "posted": request.POST.get(f"value_{d.pk if d else 'city'}", "")
+                    if request.method == "POST"
+                    else "",
+                    "errors": errors.get(label, []),
+                }
+                for d, label in allowed
+            ],
+            "due": profile.due_date(period),
+            "has_errors": bool(errors),
+        },
+    )
+
+
+@member_required
+def review_values(request):
+    if not is_office(request.user):
+        raise PermissionDenied("只有统筹办可以审核指标数据。")
+    values = (
+        DataValue.objects.filter(status=ValueStatus.SUBMITTED)
+        .select_related("indicator", "district", "reporting_org", "reported_by", "indicator__profile")
+        .order_by("indicator__name", "period", "district_id")
+    )
+    return render(request, "indicators/review.html", {"values": values[:500], "count": values.count()})
+
+
+@require_POST
+@member_required
+def decide_value(request, pk: int):
+    dv = get_object_or_404(DataValue, pk=pk)
+    try:
+        if request.POST.get("decision") == "approve":
+            services.approve(request.user, dv)
+            messages.success(request, f"已审核通过：{dv.indicator.name} {dv.period}。")
+        else:
+            services.return_value(request.user, dv, request.POST.get("comment", ""))
+            messages.success(request, f"已退回：{dv.indicator.name} {dv.period}。")
+    except services.ReportError as exc:
+        if not is_office(request.user):
+            raise PermissionDenied(str(exc)) from exc
+        for m in exc.messages:
+            messages.error(request, m)
+    return redirect(request.POST.get("next") or "value-review")
+
+
+def indicator_context(indicator: Indicator, as_of: dt.date, user) -> dict:
+    """What the indicator page adds: lights of its targets, values by period and district, chart data."""
+    from newinfra.plans.models import Target
+
+    profile = getattr(indicator, "profile", None)
+    targets = Target.objects.filter(indicator=indicator, is_active=True, plan__is_active=True)
+    rows = [row_dict(r) for r in attainment_rows(targets=targets, as_of=as_of, use_cache=False)]
+    values = list(
+        DataValue.objects.filter(indicator=indicator)
+        .select_related("district")
+        .order_by("period", "district_id")
+    )
+    periods = sorted({v.period for v in values})
+    districts = district_orgs() if profile and profile.district_breakdown else []
+    grid = {(v.period, v.district_id): v for v in values}
+    table = [
+        {
+            "period": p,
+            "label": period_label(p, profile.frequency if profile else Frequency.QUARTER),
+            "city": grid.get((p, None)),
+            "districts": [grid.get((p, d.pk)) for d in districts],
+        }
+        for p in periods
+    ]
+    approved = [
+        (v.period, float(v.value))
+        for v in values
+        if v.district_id is None and v.status == ValueStatus.APPROVED
+    ]
+    chart = {
+        "periods": [p.isoformat() for p in periods],
+        "series": [{"name": "全市（已审核）", "data": [[p.isoformat(), val] for p, val in approved]}],
+        "districts": [
+            {
+                "name": d.name.removesuffix("政府"),
+                "data": [
+                    [p.isoformat(), float(grid[(p, d.pk)].value)]
+                    for p in periods
+                    if (p, d.pk) in grid and grid[(p, d.pk)].status == ValueStatus.APPROVED
+                ],
+            }
+            for d in districts
+        ],
+        "targets": [
+            {
+                "name": f"目标 {r['target'].display_value}（{r['target'].plan.title[:10]}…）",
+                "value": float(r["target"].value),
+                "deadline": f"{r['target'].year or r['target'].plan.period_end or as_of.year}-12-31",
+                "forecast": r["a"].forecast,
+            }
+            for r in rows
+        ],
+        "unit": indicator.unit,
+    }
+    return {
+        "rows": rows,
+        "profile": profile,
+        "table": table,
+        "districts": districts,
+        "chart": chart,
+        "rule": RULE_TEXT,
+        "can_report": bool(profile)
+        and any(services.can_report(user, profile, d) for d in [None, *districts]),
+        "can_configure": is_office(user),
+        "value_changes": history.changes(
+            DataValue.history.filter(indicator_id=indicator.pk),
+            limit=50,
+            describe=lambda r: f"{r.period} {'全市' if r.district_id is None else '分区'}",
+        ),
+    }

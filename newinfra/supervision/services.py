@@ -1,0 +1,323 @@
+"""Supervision rules: who reports task progress when, 督办 and 反馈, 销号, and the reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from newinfra.indicators.models import (
+    DataValue,
+    Frequency,
+    IndicatorProfile,
+    period_end,
+    period_label,
+    previous_period_end,
+)
+from newinfra.indicators.services import REPORTED, overdue_periods
+from newinfra.orgs.models import Organization, Role
+from newinfra.orgs.permissions import can_change_task, is_office, membership
+from newinfra.plans.models import Responsibility, Task
+
+from .models import (
+    ClosureRequest,
+    Evidence,
+    Feedback,
+    Notice,
+    ProgressReport,
+    SupervisionOrder,
+    TaskState,
+    TaskStatus,
+)
+from .notices import notify
+
+TASK_GRACE_DAYS = 15  # progress on each task is due 15 days after each quarter
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+class SupervisionError(Exception):
+    def __init__(self, messages: str | list[str]):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("；".join(self.messages))
+
+
+def state_of(task: Task) -> TaskState:
+    state, _ = TaskState.objects.get_or_create(task=task)
+    return state
+
+
+def reporting_units(task: Task) -> list[Organization]:
+    """Who owes progress on a task: its lead units, or every named unit when none leads."""
+    resp = [r for r in task.responsibilities.filter(is_active=True).select_related("organization")]
+    named = [r for r in resp if r.organization.name not in ("各区政府", "市直职能部门")]
+    leads = [r.organization for r in named if r.is_lead]
+    return leads or [r.organization for r in named]
+
+
+def quarter_end(day: dt.date) -> dt.date:
+    return period_end(day, Frequency.QUARTER)
+
+
+# --- progress -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_progress(
+    user, task: Task, status: str, text: str, files=(), day: dt.date | None = None
+) -> ProgressReport:
+    if not can_change_task(user, task):
+        raise SupervisionError("您所在单位不是此任务的责任单位，不能报送进展。")
+    state = state_of(task)
+    if state.status == TaskStatus.CLOSED:
+        raise SupervisionError("此任务已销号，不再报送进展。")
+    if status not in {c for c, _ in ProgressReport._meta.get_field("status").choices}:
+        raise SupervisionError("请选择进展状态。")
+    if not (text or "").strip():
+        raise SupervisionError("请填写进展情况。")
+    for f in files:
+        if f.size > MAX_EVIDENCE_BYTES:
+            raise SupervisionError(f"佐证材料“{f.name}”超过20MB。")
+    m = membership(user)
+    period = quarter_end(day or timezone.localdate())
+    report, _ = ProgressReport.objects.get_or_create(
+        task=task,
+        organization=m.organization,
+        period=period,
+        defaults={"status": status, "text": text.strip(), "posted_by": user},
+    )
+    report.status, report.text, report.posted_by = status, text.strip(), user
+    report._history_user = user
+    report.save()
+    for f in files:
+        Evidence.objects.create(progress=report, file=f, name=f.name[:200])
+    if state.status != status:
+        state.status = status
+        state._history_user = user
+        state.save()
+    if task.progress_note != report.text:
+        task.progress_note = report.text
+        task._history_user = user
+        task.save(update_fields=["progress_note"])
+    return report
+
+
+# --- 督办 and 反馈 ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_order(user, organization: Organization, text: str, respond_by: dt.date, task=None, indicator=None):
+    if not is_office(user):
+        raise SupervisionError("只有统筹办可以发出督办通知。")
+    if not (text or "").strip():
+        raise SupervisionError("请填写督办事项。")
+    if respond_by < timezone.localdate():
+        raise SupervisionError("反馈期限不能早于今天。")
+    order = SupervisionOrder(
+        task=task,
+        indicator=indicator,
+        organization=organization,
+        text=text.strip(),
+        respond_by=respond_by,
+        issued_by=user,
+    )
+    order._history_user = user
+    order.save()
+    subject = task or indicator
+    notify(
+        organization,
+        f"督办通知：{subject}",
+        f"{text.strip()}\n请于{respond_by:%Y年%m月%d日}前反馈。",
+        f"/supervision/orders/{order.pk}/",
+        Notice.Kind.ORDER,
+        key=f"order:{order.pk}",
+    )
+    return order
+
+
+@transaction.atomic
+def answer_order(user, order: SupervisionOrder, text: str, files=()) -> Feedback:
+    m = membership(user)
+    if m is None or (m.organization_id != order.organization_id and not is_office(user)):
+        raise SupervisionError("只有被督办单位可以反馈。")
+    if order.state == SupervisionOrder.State.CLOSED:
+        raise SupervisionError("此督办事项已办结。")
+    if not (text or "").strip():
+        raise SupervisionError("请填写反馈内容。")
+    fb = Feedback(order=order, text=text.strip(), organization=m.organization, user=user)
+    fb._history_user = user
+    fb.save()
+    for f in files:
+        Evidence.objects.create(feedback=fb, file=f, name=f.name[:200])
+    order.state = SupervisionOrder.State.ANSWERED
+    order._history_user = user
+    order.save()
+    office = Organization.objects.filter(members__role=Role.OFFICE).first()
+    if office:
+        notify(
+            office,
+            f"督办反馈：{order.task or order.indicator}（{m.organization.name}）",
+            text.strip(),
+            f"/supervision/orders/{order.pk}/",
+            Notice.Kind.FEEDBACK,
+            key=f"feedback:{fb.pk}",
+        )
+    return fb
+
+
+@transaction.atomic
+def close_order(user, order: SupervisionOrder) -> SupervisionOrder:
+    if not is_office(user):
+        raise SupervisionError("只有统筹办可以办结督办事项。")
+    order.state = SupervisionOrder.State.CLOSED
+    order._history_user = user
+    order.save()
+    return order
+
+
+# --- 销号 -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_closure(user, task: Task, text: str) -> ClosureRequest:
+    m = membership(user)
+    if m is None or m.role != Role.RESPONSIBLE or not can_change_task(user, task):
+        raise SupervisionError("只有此任务的责任单位可以申请销号。")
+    if state_of(task).status == TaskStatus.CLOSED:
+        raise SupervisionError("此任务已销号。")
+    if task.closure_requests.filter(state=ClosureRequest.State.PENDING).exists():
+        raise SupervisionError("已有待审批的销号申请。")
+    if not (text or "").strip():
+        raise SupervisionError("请说明任务完成情况。")
+    req = ClosureRequest(
+        task=task, organization=membership(user).organization, text=text.strip(), requested_by=user
+    )
+    req._history_user = user
+    req.save()
+    return req
+
+
+@transaction.atomic
+def decide_closure(user, req: ClosureRequest, approve: bool, comment: str = "") -> ClosureRequest:
+    if not is_office(user):
+        raise SupervisionError("只有统筹办可以审批销号。")
+    if req.state != ClosureRequest.State.PENDING:
+        raise SupervisionError("此申请已审批。")
+    if not approve and not comment.strip():
+        raise SupervisionError("不同意销号时请填写意见。")
+    req.state = ClosureRequest.State.APPROVED if approve else ClosureRequest.State.REJECTED
+    req.decided_by, req.decided_at, req.comment = user, timezone.now(), comment.strip()[:500]
+    req._history_user = user
+    req.save()
+    if approve:
+        state = state_of(req.task)
+        state.status, state.closed_at = TaskStatus.CLOSED, timezone.now()
+        state._history_user = user
+        state.save()
+    notify(
+        req.organization,
+        f"任务“{req.task.title}”{'已销号' if approve else '销号申请未获同意'}",
+        comment,
+        f"/tasks/{req.task_id}/",
+        Notice.Kind.CLOSURE,
+        key=f"closure:{req.pk}:{req.state}",
+    )
+    return req
+
+
+# --- what is overdue ------------------------------------------------------------------------------
+
+
+def overdue_values(as_of: dt.date) -> list[tuple[IndicatorProfile, dt.date]]:
+    """(profile, period) whose city value is due and neither submitted nor approved."""
+    out = []
+    profiles = IndicatorProfile.objects.filter(responsible__isnull=False).select_related(
+        "indicator", "responsible"
+    )
+    reported: dict[int, set] = {}
+    for ind, period in DataValue.objects.filter(district__isnull=True, status__in=REPORTED).values_list(
+        "indicator_id", "period"
+    ):
+        reported.setdefault(ind, set()).add(period)
+    for profile in profiles:
+        targets = list(
+            profile.indicator.targets.filter(is_active=True, plan__is_active=True).select_related("plan")
+        )
+        if not targets:
+            continue
+        start = min(t.plan.period_start or 2020 for t in targets)
+        until = max(dt.date(t.year or t.plan.period_end or as_of.year, 12, 31) for t in targets)
+        for period in overdue_periods(
+            profile, start, as_of, reported.get(profile.indicator_id, set()), until
+        ):
+            out.append((profile, period))
+    return out
+
+
+def overdue_tasks(as_of: dt.date) -> list[tuple[Task, Organization, dt.date]]:
+    """(task, unit, quarter) for the last quarter whose progress was due and not reported."""
+    due_quarter = quarter_end(as_of)
+    while due_quarter + dt.timedelta(days=TASK_GRACE_DAYS) >= as_of:
+        due_quarter = previous_period_end(due_quarter, Frequency.QUARTER)
+    posted = set(ProgressReport.objects.filter(period=due_quarter).values_list("task_id", "organization_id"))
+    closed = set(TaskState.objects.filter(status=TaskStatus.CLOSED).values_list("task_id", flat=True))
+    out = []
+    resp = (
+        Responsibility.objects.filter(is_active=True, task__is_active=True, task__plan__is_active=True)
+        # A plan that has ended asks for no more progress.
+        .filter(Q(task__plan__period_end__isnull=True) | Q(task__plan__period_end__gte=due_quarter.year))
+        .exclude(organization__name__in=["各区政府", "市直职能部门"])
+        .select_related("task", "organization")
+        .order_by("task_id", "-is_lead")
+    )
+    by_task: dict[int, list[Responsibility]] = {}
+    for r in resp:
+        by_task.setdefault(r.task_id, []).append(r)
+    for rows in by_task.values():
+        task = rows[0].task
+        if task.pk in closed:
+            continue
+        leads = [r for r in rows if r.is_lead] or rows
+        for r in leads:
+            if (task.pk, r.organization_id) not in posted:
+                out.append((task, r.organization, due_quarter))
+    return out
+
+
+def remind(as_of: dt.date | None = None) -> dict:
+    """Send one notice (and e-mail) per overdue report; returns counts. Safe to run every day."""
+    as_of = as_of or timezone.localdate()
+    sent = {"values": 0, "tasks": 0, "orders": 0}
+    for profile, period in overdue_values(as_of):
+        label = period_label(period, profile.frequency)
+        if notify(
+            profile.responsible,
+            f"逾期未报：{profile.indicator.name}（{label}）",
+            f"{profile.indicator.name}{label}数据应于{profile.due_date(period):%Y年%m月%d日}前报送，目前尚未报送。",
+            f"/indicators/{profile.indicator_id}/report/",
+            Notice.Kind.REMINDER,
+            key=f"overdue:value:{profile.indicator_id}:{period}",
+        ):
+            sent["values"] += 1
+    for task, org, quarter in overdue_tasks(as_of):
+        if notify(
+            org,
+            f"逾期未报进展：{task.number}. {task.title[:40]}",
+            f"{period_label(quarter, Frequency.QUARTER)}任务进展应于期末后{TASK_GRACE_DAYS}天内报送，目前尚未报送。",
+            f"/tasks/{task.pk}/",
+            Notice.Kind.REMINDER,
+            key=f"overdue:task:{task.pk}:{org.pk}:{quarter}",
+        ):
+            sent["tasks"] += 1
+    for order in SupervisionOrder.objects.filter(state=SupervisionOrder.State.OPEN, respond_by__lt=as_of):
+        if notify(
+            order.organization,
+            f"督办事项逾期未反馈：{order.task or order.indicator}",
+            order.text,
+            f"/supervision/orders/{order.pk}/",
+            Notice.Kind.REMINDER,
+            key=f"overdue:order:{order.pk}",
+        ):
+            sent["orders"] += 1
+    return sent
