@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP) ## set up (database, both plans, demo users) and serve http://127.0.0.1:8000
+run: $(STAMP) ## set up (database, both plans, demo data and users) and serve http://127.0.0.1:8000
+	scripts/ensure-fonts.sh
 	$(BIN)/newinfra migrate
 	$(BIN)/newinfra seed-demo
 	$(BIN)/newinfra serve
@@ -34,11 +35,12 @@ lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check newinfra tests benchmarks
 	$(BIN)/ruff format --check newinfra tests benchmarks
 
-bench: $(STAMP) ## measure parser, platform and project-library speed; writes docs/benchmarks.md
+bench: $(STAMP) ## measure parser, platform, project library, map and monitoring speed; writes docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_parse.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_platform.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_projects.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_geo.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/bench_monitoring.py --write docs/benchmarks.md
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

@@ -191,6 +191,14 @@ def build_parser() -> argparse.ArgumentParser:
     cu.add_argument("--name", help="full name")
     cu.add_argument("--password", help="password (asked for when omitted)")
     cu.set_defaults(func=_createuser_command)
+    rm = sub.add_parser(
+        "remind",
+        help="notify units of overdue reports and supervision orders (in-app and e-mail; run daily from cron)",
+        description="Sends one notice per overdue item: indicator values past their due date, quarterly task "
+        "progress not reported, supervision orders not answered. Running it again sends nothing new.",
+    )
+    rm.add_argument("--date", help="the day to check as, YYYY-MM-DD (default: today)")
+    rm.set_defaults(func=lambda a: _django("remind", *(["--date", a.date] if a.date else [])))
     mg = sub.add_parser("manage", help="any Django management command (newinfra manage check --deploy)")
     mg.add_argument("args", nargs=argparse.REMAINDER)
     mg.set_defaults(func=lambda a: _django(*a.args))

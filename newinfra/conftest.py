@@ -37,6 +37,7 @@ def free_port() -> int:
 def platform_url(tmp_path_factory):
     """A served platform with both plans and the demo users, on its own SQLite database."""
     var = tmp_path_factory.mktemp("var")
+    os.environ["NEWINFRA_BROWSER_VAR"] = str(var)  # tests that prepare data for the served platform
     env = {**os.environ, "NEWINFRA_VAR": str(var), "NEWINFRA_TESTING": "1"}
     env.pop("DATABASE_URL", None)
     for step in (["migrate"], ["seed-demo"]):

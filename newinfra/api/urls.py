@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from newinfra.indicators.api import DataValueViewSet, EvaluationViewSet, NoticeViewSet, attainment
 from newinfra.projects.api import DispatchReportViewSet, ProjectViewSet
 
 from . import views
@@ -15,9 +16,13 @@ router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("dispatch-reports", DispatchReportViewSet, basename="dispatch-report")
+router.register("data-values", DataValueViewSet, basename="data-value")
+router.register("notices", NoticeViewSet, basename="notice")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
 
 urlpatterns = [
     path("auth/token/", views.obtain_token, name="api-token"),
+    path("attainment/", attainment, name="api-attainment"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("geo/", include("newinfra.geo.api_urls")),

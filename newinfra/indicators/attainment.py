@@ -11,7 +11,8 @@ The rule (RULE_TEXT is what the pages show on hover):
   checked year by year on the new amount of each year;
 - time elapsed: the share of the target's period (plan start → 31 December of the target year)
   that has passed on the date of the assessment;
-- forecast: a straight line fitted (least squares) to the approved values, read at the deadline;
+- forecast: a straight line fitted (least squares) to the last four approved values (with the
+  baseline when there is only one), read at the deadline;
 - status: green when met, or when the forecast meets the target and progress is no more than 10
   percentage points behind the time elapsed; amber when the forecast meets it but progress is
   behind the time line; red when the forecast misses it or a report is overdue; grey when there
@@ -26,12 +27,13 @@ from dataclasses import dataclass, field
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 STATUS_LABELS = {GREEN: "正常", AMBER: "滞后于时间进度", RED: "预警", GREY: "暂无数据"}
 APPROXIMATE_TOLERANCE = 0.95
+TREND_POINTS = 4
 BEHIND_MARGIN = 0.10
 
 RULE_TEXT = (
     "绿：已达标，或按趋势预计到期可达标且进度不落后于时间进度10个百分点以上；"
     "黄：预计到期可达标，但完成进度落后于时间进度10个百分点以上；"
-    "红：按已审核数据的趋势预计到期无法达标，或数据报送逾期；"
+    "红：按最近四期已审核数据的趋势预计到期无法达标，到期未达标，或数据报送逾期；"
     "灰：尚无审核通过的数据。"
     "“低于/小于/不高于”类目标（如PUE、服务半径）以下降为进步；“约”类目标达到95%即视为达标；"
     "区间目标以下限计；“每年”类目标逐年考核当年新增量。"
@@ -145,10 +147,15 @@ def assess(
         progress = (current - base) / span if span > 0 else (1.0 if _meets(spec, current) else 0.0)
     progress = max(0.0, progress)
     met = _meets(spec, current)
-    line = [(spec.start, baseline), *points] if baseline is not None else points
+    # The trend of the last four approved values (a year of quarterly reports): recent pace, not
+    # the average since the start, so a late start that has since sped up is seen as such.
+    recent = points[-TREND_POINTS:]
+    line = recent if len(recent) >= 2 or baseline is None else [(spec.start, baseline), *recent]
     forecast = linear_forecast(line, spec.deadline)
     if met:
         status, why = GREEN, "已达到目标值"
+    elif as_of > spec.deadline:
+        status, why = RED, f"到期未达标（完成{progress:.0%}）"
     elif overdue:
         status, why = RED, "数据报送逾期"
     elif forecast is not None and not _meets(spec, forecast):

@@ -104,21 +104,32 @@ def seed_demo_monitoring() -> int:
         roll = _roll(indicator.name)
         if roll < 0.08:
             continue  # never reported: 暂无数据
-        # Where the indicator ends up by 2022 Q4, as a share of the way from baseline to goal.
-        reach = 1.08 if roll < 0.6 else 0.92 if roll < 0.72 else 0.75 if roll < 0.88 else 0.5
+        # Where the indicator ends up by 2022 Q4, as a share of the way from baseline to goal, and
+        # from which quarter it moves: on track, a late start that catches up (amber in 2021),
+        # or short of the goal by a little, a lot, or half.
+        reach, start_q = (
+            (1.08, 0)
+            if roll < 0.45
+            else (1.04, 3)
+            if roll < 0.6
+            else (0.92, 0)
+            if roll < 0.72
+            else (0.75, 0)
+            if roll < 0.88
+            else (0.5, 0)
+        )
         quarters = quarter_ends()
+        n = len(quarters)
         if main.per_year:
-            per = goal
-            stock = [
-                per * (i + 1) / 4 * (1 if reach >= 1 else 0.8 if i >= 4 else 1) for i in range(len(quarters))
-            ]
+            stock = [goal * (i + 1) / 4 * (1 if reach >= 1 or i < 4 else 0.8) for i in range(n)]
         else:
             stock = [
-                baseline + (goal - baseline) * reach * ((i + 1) / len(quarters)) ** 1.1
-                for i in range(len(quarters))
+                baseline + (goal - baseline) * reach * max(0, (i + 1 - start_q) / (n - start_q))
+                for i in range(n)
             ]
         for end, v in zip(quarters, stock, strict=True):
-            value = Decimal(str(round(v, 4 if goal < 100 else 0)))
+            fractional = kind == Kind.RATIO or (indicator.unit or main.unit) in ("", "%", "PF", "PB")
+            value = Decimal(str(round(v, 2 if fractional else 0)))
             values.append(
                 DataValue(
                     indicator=indicator,

@@ -118,7 +118,12 @@ class DataValue(models.Model):
     note = models.CharField("说明", max_length=500, blank=True)
     return_comment = models.CharField("退回意见", max_length=500, blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reporting_org = models.ForeignKey(
         Organization,
@@ -130,7 +135,12 @@ class DataValue(models.Model):
     )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
     is_demo = models.BooleanField("演示数据", default=False)
@@ -152,7 +162,15 @@ class DataValue(models.Model):
                 name="one_city_value_per_period",
             ),
         ]
-        indexes = [models.Index(fields=["status", "indicator", "period"], name="value_status_period")]
+        indexes = [
+            models.Index(fields=["status", "indicator", "period"], name="value_status_period"),
+            # The city totals that attainment reads, without touching the district rows.
+            models.Index(
+                fields=["indicator", "period", "status", "value"],
+                name="value_city_cover",
+                condition=models.Q(district__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.period} {self.district or '全市'}：{self.value}"

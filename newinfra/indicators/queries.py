@@ -45,28 +45,22 @@ class TargetRow:
     overdue: list[dt.date]
 
 
-def approved_city_series(indicator_ids=None) -> dict[int, list[tuple[dt.date, float]]]:
-    rows = DataValue.objects.filter(district__isnull=True, status=ValueStatus.APPROVED)
-    if indicator_ids is not None:
-        rows = rows.filter(indicator_id__in=indicator_ids)
-    out: dict[int, list[tuple[dt.date, float]]] = {}
-    for ind, period, value in rows.order_by("indicator_id", "period").values_list(
-        "indicator_id", "period", "value"
-    ):
-        out.setdefault(ind, []).append((period, float(value)))
-    return out
-
-
-def reported_city_periods(indicator_ids=None) -> dict[int, set]:
+def city_series(indicator_ids=None) -> tuple[dict[int, list[tuple[dt.date, float]]], dict[int, set]]:
+    """(approved city values by indicator, periods with a submitted or approved city value), one query."""
     rows = DataValue.objects.filter(
         district__isnull=True, status__in=(ValueStatus.SUBMITTED, ValueStatus.APPROVED)
     )
     if indicator_ids is not None:
         rows = rows.filter(indicator_id__in=indicator_ids)
-    out: dict[int, set] = {}
-    for ind, period in rows.values_list("indicator_id", "period"):
-        out.setdefault(ind, set()).add(period)
-    return out
+    approved: dict[int, list[tuple[dt.date, float]]] = {}
+    reported: dict[int, set] = {}
+    for ind, period, value, status in rows.order_by("indicator_id", "period").values_list(
+        "indicator_id", "period", "value", "status"
+    ):
+        reported.setdefault(ind, set()).add(period)
+        if status == ValueStatus.APPROVED:
+            approved.setdefault(ind, []).append((period, float(value)))
+    return approved, reported
 
 
 def attainment_rows(targets=None, as_of: dt.date | None = None, use_cache: bool = True) -> list[TargetRow]:
@@ -86,9 +80,11 @@ def attainment_rows(targets=None, as_of: dt.date | None = None, use_cache: bool 
             return cached
     qs = list(qs)
     ids = {t.indicator_id for t in qs}
-    profiles = {p.indicator_id: p for p in IndicatorProfile.objects.filter(indicator_id__in=ids)}
-    series = approved_city_series(ids)
-    reported = reported_city_periods(ids)
+    profiles = {
+        p.indicator_id: p
+        for p in IndicatorProfile.objects.filter(indicator_id__in=ids).select_related("responsible")
+    }
+    series, reported = city_series(ids)
     coverage = _coverage_points(profiles)
     rows = []
     for t in qs:

@@ -387,7 +387,7 @@ def indicator_context(indicator: Indicator, as_of: dt.date, user) -> dict:
         "can_configure": is_office(user),
         "value_changes": history.changes(
             DataValue.history.filter(indicator_id=indicator.pk),
-            limit=50,
+            limit=20,
             describe=lambda r: f"{r.period} {'全市' if r.district_id is None else '分区'}",
         ),
     }

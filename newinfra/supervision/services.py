@@ -35,6 +35,7 @@ from .notices import notify
 
 TASK_GRACE_DAYS = 15  # progress on each task is due 15 days after each quarter
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+REMIND_WITHIN_DAYS = 365
 
 
 class SupervisionError(Exception):
@@ -290,6 +291,8 @@ def remind(as_of: dt.date | None = None) -> dict:
     as_of = as_of or timezone.localdate()
     sent = {"values": 0, "tasks": 0, "orders": 0}
     for profile, period in overdue_values(as_of):
+        if profile.due_date(period) < as_of - dt.timedelta(days=REMIND_WITHIN_DAYS):
+            continue  # a year past due, a reminder helps nobody; the light stays red
         label = period_label(period, profile.frequency)
         if notify(
             profile.responsible,

@@ -34,6 +34,12 @@ def _shown(model, name: str, value):
         return "、".join(str(names.get(i, i)) for i in ids)
     if field.choices:
         return dict(field.flatchoices).get(value, value)
+    if field.many_to_one and value not in (None, ""):
+        # A foreign key is kept as its id: show whom or what it points at.
+        obj = field.related_model._default_manager.filter(pk=value).first()
+        if obj is not None:
+            full_name = getattr(obj, "get_full_name", None)
+            return (full_name() if full_name else "") or str(obj)
     return value
 
 

@@ -107,3 +107,10 @@ def test_approximate_targets_are_met_at_95_percent(targets):
     assert piles.value == 55000
     assert assess(piles, [(d(2022), piles.value * 0.96)], d(2022)).met
     assert not assess(piles, [(d(2022), piles.value * 0.9)], d(2022)).met
+
+
+def test_after_the_deadline_a_target_is_met_or_missed(targets):
+    base = spec(targets, "5G基站")
+    late = assess(base, [(d(2021), base.value * 0.6), (d(2022), base.value * 0.9)], d(2023, 6, 30))
+    assert late.status == RED and "到期未达标" in late.explanation
+    assert assess(base, [(d(2022), base.value)], d(2023, 6, 30)).status == GREEN

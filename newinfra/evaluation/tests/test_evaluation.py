@@ -1,0 +1,93 @@
+"""A frozen evaluation does not move when data changes; its exports are complete."""
+
+import datetime as dt
+import io
+from decimal import Decimal as D
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from newinfra.evaluation.models import Evaluation, Phase
+from newinfra.evaluation.views import freeze
+from newinfra.indicators import services
+from newinfra.indicators.models import DataValue
+from newinfra.plans.models import Indicator
+from newinfra.projects.tests.helpers import client_for, user
+
+pytestmark = pytest.mark.django_db
+
+
+def cells(data: bytes):
+    wb = load_workbook(io.BytesIO(data))
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def test_a_midterm_evaluation_frozen_in_2021_gives_the_same_xlsx_after_new_2022_data():
+    ev = freeze(user("office"), "中期评估测试", Phase.MIDTERM, dt.date(2021, 12, 31))
+    first = client_for("leader").get(f"/evaluations/{ev.pk}/?format=xlsx").content
+    before = cells(first)
+    # New data arrives for 2022 and is approved; an earlier value is corrected too.
+    ind = Indicator.objects.get(name="5G基站")
+    DataValue.objects.filter(indicator=ind, period__year=2022).delete()  # demo values out of the way
+    dv, _ = services.save_value(user("gongxin"), ind, dt.date(2022, 3, 31), None, D(99999))
+    services.approve(user("office"), dv)
+    DataValue.objects.filter(indicator=ind, period=dt.date(2021, 12, 31), district__isnull=True).update(
+        value=D(1)
+    )
+    again = client_for("leader").get(f"/evaluations/{ev.pk}/?format=xlsx").content
+    assert cells(again) == before
+    assert (
+        load_workbook(io.BytesIO(again)).properties.modified
+        == load_workbook(io.BytesIO(first)).properties.modified
+    )
+    # A new evaluation at the same date sees the corrected value: the snapshot, not the data, was frozen.
+    fresh = freeze(user("office"), "重新评估", Phase.MIDTERM, dt.date(2021, 12, 31))
+    five_g = [t for t in fresh.snapshot["targets"] if t["indicator"] == "5G基站"]
+    assert five_g and all(t["current"] == 1.0 for t in five_g)
+    old = [t for t in Evaluation.objects.get(pk=ev.pk).snapshot["targets"] if t["indicator"] == "5G基站"]
+    assert all(t["current"] != 1.0 for t in old)
+
+
+def test_the_xlsx_and_docx_hold_every_part_of_the_evaluation():
+    ev = freeze(user("office"), "总结示范测试", Phase.SUMMARY, dt.date(2022, 12, 31))
+    sheets = cells(client_for("office").get(f"/evaluations/{ev.pk}/?format=xlsx").content)
+    assert list(sheets) == ["概况", "指标达成", "任务进展", "项目库", "单位评分", "区评分"]
+    assert len(sheets["指标达成"]) - 1 == len(ev.snapshot["targets"]) > 50
+    assert len(sheets["任务进展"]) - 1 == 60
+    assert len(sheets["区评分"]) - 1 == 11
+    doc = Document(io.BytesIO(client_for("office").get(f"/evaluations/{ev.pk}/?format=docx").content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for heading in ("总体情况", "量化目标达成情况", "任务推进情况", "项目库", "责任单位评分", "各区情况"):
+        assert heading in text
+    assert len(doc.tables) >= 4 and len(doc.inline_shapes) >= 2  # tables and charts
+
+
+def test_only_the_office_freezes():
+    for name in ("gongxin", "leader", "mobile"):
+        assert (
+            client_for(name)
+            .post("/evaluations/", {"name": "x", "phase": "midterm", "as_of": "2021-12-31"})
+            .status_code
+            == 403
+        )
+    response = client_for("office").post(
+        "/evaluations/", {"name": "中期", "phase": "midterm", "as_of": "2021-12-31"}
+    )
+    assert response.status_code == 302 and Evaluation.objects.filter(name="中期").exists()
+
+
+def test_scorecards_follow_the_published_rule():
+    from newinfra.evaluation.snapshot import score
+
+    card = {
+        "tasks": 4,
+        "tasks_done": 1,
+        "tasks_closed": 1,
+        "tasks_in_progress": 2,
+        "targets": 2,
+        "green": 1,
+        "amber": 1,
+        "overdue": 1,
+    }
+    assert score(card) == pytest.approx(50 * 3 / 4 + 50 * 1.5 / 2 - 2)
