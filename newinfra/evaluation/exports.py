@@ -326,13 +326,17 @@ def to_docx(evaluation) -> bytes:
 
 
 def _district_map(snap) -> bytes | None:
-    """The map of the districts coloured by investment, when the map app can draw it."""
+    """The districts coloured by their frozen total investment (no live data on a frozen report)."""
     try:
-        from newinfra.geo.render import district_choropleth_png
+        from newinfra.geo.render import map_png
     except ImportError:
         return None
-    values = {d["name"]: d["investment"] or 0 for d in snap["districts"]}
-    return district_choropleth_png(values, "各区项目总投资（万元）")
+    values = {d["code"]: float(d["investment"] or 0) for d in snap["districts"] if d.get("code")}
+    if not values:
+        return None
+    return map_png(
+        None, values=values, label="各区项目总投资", unit="万元", points=False, width=1000, height=760
+    )
 
 
 def _table(doc, header, rows):

@@ -170,6 +170,7 @@ def _district_cards(library: dict) -> list[dict]:
         out.append(
             {
                 "name": org.name.removesuffix("政府"),
+                "code": org.code,
                 "projects": row["n"],
                 "investment": _num(row["investment"]),
                 "invested": _num(invested),

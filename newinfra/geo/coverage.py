@@ -301,3 +301,18 @@ def latest_coverage_share(indicator) -> Decimal | None:
     """
     result = latest_coverage_result(indicator)
     return result.share if result else None
+
+
+def coverage_series(indicator) -> list[tuple]:
+    """The indicator's values from the map: (day, covered share %) of every analysis the programme
+    office recorded for it, the last of each day. The indicators app reads these as approved values."""
+    from django.utils import timezone
+
+    from .models import CoverageResult
+
+    by_day = {}
+    for result in CoverageResult.objects.filter(indicator=indicator, layer__is_active=True).order_by(
+        "computed_at", "id"
+    ):
+        by_day[timezone.localtime(result.computed_at).date()] = float(result.share)
+    return sorted(by_day.items())

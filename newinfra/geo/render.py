@@ -55,16 +55,24 @@ def map_png(
     height: int = 900,
     coverage=None,
     points: bool = True,
+    values: dict[str, float] | None = None,
+    label: str = "",
+    unit: str = "",
 ) -> bytes:
-    """The districts coloured by the measure, the user's project points, optionally a coverage's gaps (dark grey)."""
+    """The districts coloured by the measure, the user's project points, optionally a coverage's gaps (dark grey).
+
+    ``values`` ({district code: number}, with ``label`` and ``unit``) draws given figures instead of
+    a live measure, e.g. the frozen figures of an evaluation (then pass ``points=False``)."""
     from PIL import Image, ImageDraw
 
     from .views import project_points
 
     params = params or {}
     boundaries = list(Boundary.objects.filter(level="district"))
-    measure = measures.get(user, measure_key)
-    values = measure.values(user, params)
+    if values is None:
+        measure = measures.get(user, measure_key)
+        values = measure.values(user, params)
+        label, unit = measure.label, measure.unit
     vmax = max([1.0, *values.values()])
     geoms = {b.code: shape(b.geometry_simplified) for b in boundaries}
     allx, ally = [], []
@@ -119,7 +127,7 @@ def map_png(
         for b in boundaries:
             ((x, y),) = screen([(float(b.center_lng), float(b.center_lat))])
             draw.text((x, y), b.name, fill=(30, 30, 30), font=small, anchor="mm")
-        draw.text((margin, 12), f"广州市 · {measure.label}（{measure.unit}）", fill=(30, 30, 30), font=font)
+        draw.text((margin, 12), f"广州市 · {label}（{unit}）", fill=(30, 30, 30), font=font)
     for i in range(200):  # the colour scale
         draw.line([(margin + i, 48), (margin + i, 62)], fill=_color(i / 199))
     if small:

@@ -16,5 +16,20 @@ class IndicatorsConfig(AppConfig):
         def changed(**kwargs):
             bump_values()  # cached attainment depends on targets and reporting settings too
 
-        for model in (Target, IndicatorProfile):
+        models = [Target, IndicatorProfile]
+        try:  # a coverage analysis recorded on the map is a value of a service-radius indicator
+            from newinfra.geo.models import CoverageResult
+
+            models.append(CoverageResult)
+        except ImportError:
+            pass
+        try:
+            from newinfra.geo.measures import register
+
+            from .measures import indicator_measures
+
+            register(indicator_measures)
+        except ImportError:
+            pass
+        for model in models:
             post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"values-{model.__name__}")

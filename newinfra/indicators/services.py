@@ -246,9 +246,20 @@ def target_spec(target: Target) -> att.TargetSpec:
     )
 
 
+# A service-radius target (服务半径小于1公里) is judged on the share of the area within that radius of
+# a facility, from the map's coverage analysis; this share counts as met unless the profile's
+# lower bound says otherwise.
+RADIUS_MET_SHARE = 95.0
+
+
 def assess_target(
     target: Target, points, as_of: dt.date, profile: IndicatorProfile | None, overdue: bool
 ) -> att.Attainment:
+    if profile and profile.kind == Kind.RADIUS:
+        spec = target_spec(target)
+        goal = float(profile.min_value) if profile.min_value is not None else RADIUS_MET_SHARE
+        spec = att.TargetSpec(value=goal, comparator=">=", deadline=spec.deadline, start=spec.start)
+        return att.assess(spec, points, as_of, baseline=None, overdue=overdue)
     baseline = float(profile.baseline) if profile and profile.baseline is not None else None
     cumulative = not profile or profile.kind != Kind.FLOW
     return att.assess(

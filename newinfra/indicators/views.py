@@ -391,3 +391,42 @@ def indicator_context(indicator: Indicator, as_of: dt.date, user) -> dict:
             describe=lambda r: f"{r.period} {'全市' if r.district_id is None else '分区'}",
         ),
     }
+
+
+@member_required
+def value_template(request):
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from . import excel
+
+    response = HttpResponse(
+        excel.template(request.user),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('指标数据报送模板.xlsx')}"
+    return response
+
+
+@member_required
+def value_import(request):
+    """Upload values by the template: preview with every row's errors, then commit all-or-nothing."""
+    from newinfra.web import imports
+
+    from . import excel
+
+    context = {}
+    if request.method == "POST":
+        response, extra = imports.handle(
+            request,
+            "values",
+            lambda data, commit: excel.run_import(data, request.user, commit),
+            excel.ImportFileError,
+            "value-import",
+            lambda result: "monitor",
+        )
+        if response:
+            return response
+        context.update(extra)
+    return render(request, "indicators/import.html", context)

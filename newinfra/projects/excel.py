@@ -216,9 +216,13 @@ def dispatch_template(user) -> bytes:
 
 def read_rows(data: bytes, kind: str) -> list[dict]:
     """The template's rows as dicts (key → cell value) with their sheet row number in ``_row``."""
+    return read_table(data, KINDS[kind], KIND_LABELS[kind], optional=("name",))
+
+
+def read_table(data: bytes, columns, title: str, optional=()) -> list[dict]:
+    """Rows of the first sheet of a platform template, checked for its columns (any template)."""
     from openpyxl import load_workbook
 
-    columns = KINDS[kind]
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
@@ -234,11 +238,9 @@ def read_rows(data: bytes, kind: str) -> list[dict]:
         key = labels.get(str(h).strip()) if h is not None else None
         if key:
             index[key] = i
-    missing = [label for key, label, _ in columns if key not in index and key != "name"]
+    missing = [label for key, label, _ in columns if key not in index and key not in optional]
     if missing:
-        raise ImportFileError(
-            f"这不是{KIND_LABELS[kind]}模板：缺少“{'”“'.join(missing)}”列。请下载最新模板填写。"
-        )
+        raise ImportFileError(f"这不是{title}模板：缺少“{'”“'.join(missing)}”列。请下载最新模板填写。")
     out = []
     for n, values in enumerate(rows, start=2):
         if values is None or all(v is None or str(v).strip() == "" for v in values):

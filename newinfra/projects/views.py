@@ -578,14 +578,6 @@ def roll(request):
 # --- Excel import -------------------------------------------------------------------------------
 
 
-def _upload_dir():
-    from django.conf import settings
-
-    path = settings.VAR_DIR / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @member_required
 def import_template(request, kind: str):
     from django.http import HttpResponse
@@ -610,7 +602,7 @@ def import_template(request, kind: str):
 @member_required
 def import_upload(request):
     """Upload → preview with every row's errors → commit all-or-nothing."""
-    import uuid
+    from newinfra.web import imports
 
     from . import excel
 
@@ -620,44 +612,17 @@ def import_upload(request):
         if kind not in excel.KINDS:
             messages.error(request, "请选择导入类型。")
             return redirect("project-import")
-        token = request.POST.get("token", "")
-        commit = request.POST.get("commit") == "1"
-        if commit:
-            path = _upload_dir() / f"{token}.xlsx"
-            if not token.isalnum() or request.session.get(f"import-{token}") != kind or not path.exists():
-                messages.error(request, "导入已过期，请重新上传文件。")
-                return redirect("project-import")
-            data = path.read_bytes()
-        else:
-            upload = request.FILES.get("file")
-            if upload is None:
-                messages.error(request, "请选择要上传的 .xlsx 文件。")
-                return redirect("project-import")
-            if upload.size > 20 * 1024 * 1024:
-                messages.error(request, "文件超过20MB，请分批上传。")
-                return redirect("project-import")
-            data = upload.read()
-        try:
-            result = excel.run_import(kind, data, request.user, commit=commit)
-        except excel.ImportFileError as exc:
-            messages.error(request, str(exc))
-            return redirect("project-import")
-        if commit:
-            if result.ok:
-                (_upload_dir() / f"{token}.xlsx").unlink(missing_ok=True)
-                messages.success(
-                    request,
-                    f"导入完成：新增{result.created}条，更新{result.updated}条，未变化{result.unchanged}条。",
-                )
-                return redirect("project-list" if kind == "declaration" else "project-review")
-            messages.error(request, "导入未完成：数据已发生变化，以下行有错误，没有任何数据被导入。")
-        else:
-            token = uuid.uuid4().hex
-            (_upload_dir() / f"{token}.xlsx").write_bytes(data)
-            request.session[f"import-{token}"] = kind
-        context.update(
-            {"result": result, "kind": kind, "kind_label": excel.KIND_LABELS[kind], "token": token}
+        response, extra = imports.handle(
+            request,
+            kind,
+            lambda data, commit: excel.run_import(kind, data, request.user, commit=commit),
+            excel.ImportFileError,
+            "project-import",
+            lambda result: "project-list" if kind == "declaration" else "project-review",
         )
+        if response:
+            return response
+        context.update(extra, kind_label=excel.KIND_LABELS[kind])
     return render(request, "projects/import.html", context)
 
 

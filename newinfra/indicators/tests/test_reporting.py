@@ -147,3 +147,77 @@ def test_attainment_api_and_monitor_page_agree():
     assert len(body) == len(page) > 50
     assert [b["status"] for b in body] == [r["status"] for r in page]
     assert {b["status"] for b in body} >= {"green", "red"}
+
+
+def test_the_service_radius_target_takes_its_status_from_the_maps_coverage():
+    from newinfra.plans.models import Target
+
+    target = Target.objects.filter(indicator__name__contains="服务半径", is_active=True).first()
+    row = attainment_rows(targets=Target.objects.filter(pk=target.pk), use_cache=False)[0]
+    assert row.profile.kind == Kind.RADIUS
+    assert row.points, "the demo coverage analysis is the indicator's value"
+    share = row.points[-1][1]
+    assert row.attainment.current == share
+    assert row.attainment.met == (share >= services.RADIUS_MET_SHARE)
+
+
+def test_the_map_colours_districts_by_a_broken_down_indicator():
+    from newinfra.geo import measures
+    from newinfra.plans.models import Indicator
+
+    ind = Indicator.objects.get(name="5G基站")
+    measure = measures.get(user("leader"), f"indicator:{ind.pk}:value")
+    values = measure.values(user("leader"), {})
+    latest = (
+        DataValue.objects.filter(indicator=ind, district__isnull=True, status="approved")
+        .order_by("-period")
+        .first()
+    )
+    assert len(values) == 11 and sum(values.values()) == pytest.approx(float(latest.value))
+    assert client_for("leader").get(f"/map/?measure=indicator:{ind.pk}:value").status_code == 200
+
+
+def test_values_by_excel_are_checked_like_the_form_and_imported_all_or_nothing():
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from newinfra.indicators import excel
+
+    target = live_target("测试Excel充电站", value=100, breakdown=True)
+    template = load_workbook(io.BytesIO(client_for("gongxin").get("/monitor/template.xlsx").content)).active
+    listed = [r for r in template.iter_rows(min_row=2, values_only=True) if r[0] == "测试Excel充电站"]
+    assert len(listed) == 12  # the city and 11 districts
+    due = last_due_period()
+    before = previous_period_end(due, "month")
+
+    def book(rows):
+        wb = Workbook()
+        ws = wb.active
+        ws.append([label for _, label, _ in excel.COLUMNS])
+        for r in rows:
+            ws.append(r)
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+
+    bad = book(
+        [
+            ["测试Excel充电站", before, "全市", 50, "座", ""],
+            ["测试Excel充电站", due, "全市", 40, "座", ""],  # decreases
+            ["不存在的指标", due, "全市", 1, "", ""],
+            ["测试Excel充电站", due, "浦东新区", 1, "", ""],
+        ]
+    )
+    result = excel.run_import(bad, user("gongxin"), commit=True)
+    assert {row for row, _ in result.errors} == {3, 4, 5} and not result.ok
+    assert not DataValue.objects.filter(indicator=target.indicator).exists()
+    good = book(
+        [["测试Excel充电站", due, "全市", 60, "座", ""], ["测试Excel充电站", before, "全市", 50, "座", ""]]
+    )
+    assert excel.run_import(good, user("gongxin"), commit=False).ok
+    assert not DataValue.objects.filter(indicator=target.indicator).exists()  # preview wrote nothing
+    result = excel.run_import(good, user("gongxin"), commit=True)
+    assert result.ok and result.created == 2
+    assert excel.run_import(good, user("gongxin"), commit=True).unchanged == 2
+    assert excel.run_import(good, user("tianhe"), commit=True).errors  # not its indicator
