@@ -5,6 +5,8 @@ SECRET_KEY        default: generated once into var/secret_key
 DEBUG             "1" to turn debugging on (off by default)
 ALLOWED_HOSTS     comma-separated; default 127.0.0.1,localhost
 NEWINFRA_VAR      where the SQLite file, the secret key and uploads live; default ./var
+EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, DEFAULT_FROM_EMAIL   reminders by e-mail (default: printed)
+NEWINFRA_BASE_URL the address users open the platform at, for links in e-mails
 """
 
 from __future__ import annotations
