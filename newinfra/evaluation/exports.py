@@ -164,13 +164,36 @@ def to_xlsx(evaluation) -> bytes:
         ],
         [10, 10, 16, 18, 10, 10],
     )
-    # Fixed document properties: the same evaluation always gives the same workbook.
-    wb.properties.created = wb.properties.modified = frozen
+    wb.properties.created = frozen
     wb.properties.creator = wb.properties.lastModifiedBy = "newinfra"
     wb.properties.title = evaluation.name
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return stable_zip(buf.getvalue(), frozen)
+
+
+def stable_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same file, byte for byte, every time: the writers stamp the time of saving into the
+    document properties and the zip entries; both are set to the moment the evaluation was frozen."""
+    import re
+    import zipfile
+
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    content,
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, content)
+    return out.getvalue()
 
 
 STATUS_LABELS_ORDER = [("green", "正常"), ("amber", "滞后于时间进度"), ("red", "预警"), ("grey", "暂无数据")]

@@ -18,13 +18,14 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from newinfra.orgs.permissions import is_office
+from newinfra.web import cells
 
 from .boundaries import geometries
 from .models import Boundary, Facility, FacilityLayer, LayerKind
@@ -164,29 +165,12 @@ def read_file(data: bytes, filename: str) -> tuple[list[dict], str]:
     return rows, unit
 
 
-def _text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
+_text = cells.text
 
 
 def _number(v, label: str, errs: list[str], places: int, required: bool = False) -> Decimal | None:
-    s = _text(v).replace(",", "").replace("，", "")
-    if not s:
-        if required:
-            errs.append(f"{label}不能为空")
-        return None
-    try:
-        d = Decimal(s)
-    except InvalidOperation:
-        errs.append(f"{label}“{s}”不是数字")
-        return None
-    if not d.is_finite():
-        errs.append(f"{label}“{s}”不是数字")
-        return None
-    return d.quantize(Decimal(1).scaleb(-places))
+    """Negative numbers are read here and refused with a message of their own below."""
+    return cells.number(v, label, errs, places, required, negative_ok=True)
 
 
 def template_xlsx() -> bytes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from newinfra.orgs.models import Organization, OrgKind, Role
 from newinfra.orgs.permissions import is_office, membership
+from newinfra.web import cells
 
 from . import permissions as perm
 from .models import DispatchReport, Domain, Project, ProjectEvent, Stage, Status, refresh_districts_keys
@@ -258,46 +259,12 @@ def read_table(data: bytes, columns, title: str, optional=()) -> list[dict]:
     return out
 
 
-def _text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
-
-
 def _decimal(v, label: str, errors: list[str], required: bool = True, places: int = 2) -> Decimal | None:
-    s = _text(v).replace(",", "").replace("，", "")
-    if not s:
-        if required:
-            errors.append(f"{label}不能为空")
-        return None
-    try:
-        d = Decimal(s)
-    except InvalidOperation:
-        errors.append(f"{label}“{s}”不是数字")
-        return None
-    if not d.is_finite():
-        errors.append(f"{label}“{s}”不是数字")
-        return None
-    if d < 0:
-        errors.append(f"{label}不能为负数（{s}）")
-    return d.quantize(Decimal(1).scaleb(-places))
+    """Amounts and counts of the library: never negative."""
+    return cells.number(v, label, errors, places, required, negative_ok=False)
 
 
-def _date(v, label: str, errors: list[str]) -> dt.date | None:
-    if v in (None, ""):
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    s = _text(v).replace("/", "-").replace(".", "-")
-    try:
-        return dt.date.fromisoformat(s)
-    except ValueError:
-        errors.append(f"{label}“{_text(v)}”不是有效日期（年-月-日）")
-        return None
+_text, _date = cells.text, cells.date
 
 
 def _month(v, errors: list[str]) -> dt.date | None:
