@@ -35,6 +35,16 @@ def page_urls() -> list[str]:
         "/orgs/",
         f"/orgs/{Organization.objects.get(name='天河区政府').pk}/",
         "/api/docs/",
+        "/dashboard/",
+        "/dashboard/?as_of=2021-06-30",
+        f"/dashboard/plans/{Plan.objects.first().pk}/",
+        f"/dashboard/units/{Organization.objects.get(name='天河区政府').pk}/",
+        "/monitor/",
+        "/supervision/",
+        "/notices/",
+        "/evaluations/",
+        "/projects/",
+        "/map/",
     ]
 
 
@@ -289,3 +299,12 @@ def test_indicator_page_shows_who_changed_a_target_from_what_to_what():
     assert "目标值" in html and office.get_full_name() in html
     assert target.indicator_as_written in html
     assert f'{old_value}</span> → <span class="new">{target.value}' in html
+
+
+def test_traditional_interface_covers_monitoring_and_its_charts():
+    client = client_for("leader")
+    client.get("/script/hant/?next=/dashboard/")
+    html = client.get("/dashboard/").content.decode()
+    assert "總覽" in html and "总览" not in html
+    assert "預警" in html  # chart labels too (the option JSON is part of the page)
+    assert "预警" not in html
