@@ -5,7 +5,7 @@ Only data that existed on the evaluation date counts: indicator values of period
 
 Unit scorecard (shown with the rule on the pages): 50 points for tasks (share of the unit's lead
 tasks 已完成 or 已销号, 推进中 counting half) + 50 points for targets (share of the unit's targets
-green, amber counting half), minus 2 points per overdue report, floored at 0.
+green, amber counting half), minus 2 points per overdue report (at most 20), floored at 0.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from newinfra.supervision.models import TaskState, TaskStatus
 
 SCORE_RULE = (
     "单位得分 = 任务分（50分 × 牵头任务中已完成或已销号的比例，推进中按一半计）"
-    "+ 指标分（50分 × 负责指标中状态为绿的比例，黄按一半计）− 逾期未报次数 × 2分，最低0分。"
+    "+ 指标分（50分 × 负责指标中状态为绿的比例，黄按一半计）− 逾期未报次数 × 2分（最多扣20分），最低0分。"
 )
 DOMAIN_LABELS = dict(Domain.choices)
 
@@ -145,7 +145,7 @@ def score(card: dict) -> float:
         else 1.0
     )
     target_part = (card["green"] + 0.5 * card["amber"]) / card["targets"] if card["targets"] else 1.0
-    return round(max(0.0, 50 * task_part + 50 * target_part - 2 * card["overdue"]), 1)
+    return round(max(0.0, 50 * task_part + 50 * target_part - min(20, 2 * card["overdue"])), 1)
 
 
 def _district_cards(library: dict) -> list[dict]:

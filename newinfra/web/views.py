@@ -91,8 +91,18 @@ def home(request):
             .count(),
             "shared": shared_indicators(),
             **_project_tiles(request.user),
+            **_light_tiles(),
         },
     )
+
+
+def _light_tiles() -> dict:
+    """Targets by light today (cached until a value, target or setting changes)."""
+    from newinfra.indicators.queries import attainment_rows
+
+    rows = attainment_rows()
+    lights = {s: sum(1 for r in rows if r.attainment.status == s) for s in ("green", "amber", "red", "grey")}
+    return {"lights": lights, "lights_total": len(rows)}
 
 
 def _project_tiles(user) -> dict:

@@ -91,3 +91,4 @@ def test_scorecards_follow_the_published_rule():
         "overdue": 1,
     }
     assert score(card) == pytest.approx(50 * 3 / 4 + 50 * 1.5 / 2 - 2)
+    assert score({**card, "overdue": 30}) == pytest.approx(50 * 3 / 4 + 50 * 1.5 / 2 - 20)  # at most 20 off
