@@ -1,4 +1,4 @@
-"""A live plan for monitoring tests: a target to 2027, reported monthly, so that something is due today."""
+"""A live plan for monitoring tests: a target to next year, reported monthly, so that something is due today."""
 
 from __future__ import annotations
 
@@ -15,20 +15,26 @@ from newinfra.plans.models import Indicator, Plan, Target
 def live_target(
     name="测试公用充电站", value=100, comparator=">=", kind=Kind.STOCK, breakdown=False, **profile
 ):
+    """A target in a plan running from last year to next year, whatever today is."""
+    year = timezone.localdate().year
     plan, _ = Plan.objects.get_or_create(
         key=f"test-live-{name}",
-        defaults={"title": f"{name}建设行动（2025—2027年）", "period_start": 2025, "period_end": 2027},
+        defaults={
+            "title": f"{name}建设行动（{year - 1}—{year + 1}年）",
+            "period_start": year - 1,
+            "period_end": year + 1,
+        },
     )
     indicator, _ = Indicator.objects.get_or_create(name=name, defaults={"unit": "座"})
     target = Target.objects.create(
         plan=plan,
         indicator=indicator,
-        text=f"到2027年建成{name}{value}座",
+        text=f"到{year + 1}年建成{name}{value}座",
         indicator_as_written=name,
         value=Decimal(value),
         unit="座",
         comparator=comparator,
-        year=2027,
+        year=year + 1,
     )
     IndicatorProfile.objects.update_or_create(
         indicator=indicator,
