@@ -10,4 +10,5 @@ urlpatterns = [
     path("supervision/tasks/<int:pk>/progress/", views.progress, name="task-post-progress"),
     path("supervision/tasks/<int:pk>/closure/", views.closure_request, name="task-closure"),
     path("supervision/closures/<int:pk>/decide/", views.closure_decide, name="closure-decide"),
+    path("supervision/evidence/<int:pk>/", views.evidence, name="evidence"),
 ]

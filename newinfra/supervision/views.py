@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -235,3 +236,20 @@ def task_context(task: Task, user) -> dict:
         "can_order": is_office(user),
         "reporting_units": services.reporting_units(task),
     }
+
+
+@member_required
+def evidence(request, pk: int):
+    """An evidence file, for those who may read what it supports (never a public media URL)."""
+    from django.http import FileResponse
+
+    from .models import Evidence
+
+    item = get_object_or_404(Evidence.objects.select_related("feedback__order"), pk=pk)
+    if item.feedback_id:
+        _visible_order(request.user, item.feedback.order_id)  # the order's unit, the office, leaders
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件不存在。") from exc
+    return FileResponse(handle, as_attachment=True, filename=item.name)

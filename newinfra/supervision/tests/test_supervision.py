@@ -65,6 +65,12 @@ def test_progress_with_evidence_sets_the_task_status_and_keeps_history():
     assert state.status == TaskStatus.LAGGING
     html = client.get(f"/tasks/{task.pk}/").content.decode()
     assert "用地审批滞后" in html and "会议纪要.pdf" in html
+    from newinfra.supervision.models import Evidence
+
+    item = Evidence.objects.get(name="会议纪要.pdf")
+    assert f"/supervision/evidence/{item.pk}/" in html and "/media/" not in html
+    download = client_for("leader").get(f"/supervision/evidence/{item.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
     assert (
         client_for("tianhe")
         .post(f"/supervision/tasks/{task.pk}/progress/", {"status": "done", "text": "x"})
@@ -89,7 +95,15 @@ def test_an_order_is_answered_by_the_unit_and_closed_by_the_office():
     assert response.status_code == 302 and Notice.objects.filter(key=f"order:{order.pk}").exists()
     assert client_for("tianhe").get(f"/supervision/orders/{order.pk}/").status_code == 403
     assert client_for("gongxin").post("/supervision/orders/new/", {}).status_code == 403
-    client_for("gongxin").post(f"/supervision/orders/{order.pk}/", {"text": "已调整计划，下季度追回"})
+    client_for("gongxin").post(
+        f"/supervision/orders/{order.pk}/",
+        {"text": "已调整计划，下季度追回", "files": [SimpleUploadedFile("整改方案.docx", b"plan")]},
+    )
+    from newinfra.supervision.models import Evidence
+
+    item = Evidence.objects.get(name="整改方案.docx")
+    assert client_for("office").get(f"/supervision/evidence/{item.pk}/").status_code == 200
+    assert client_for("tianhe").get(f"/supervision/evidence/{item.pk}/").status_code == 403
     order.refresh_from_db()
     assert order.state == SupervisionOrder.State.ANSWERED
     office.post(f"/supervision/orders/{order.pk}/", {"action": "close"})
