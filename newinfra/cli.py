@@ -162,7 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("migrate", help="create or update the database tables")
     m.set_defaults(func=lambda a: _django("migrate", "-v1"))
     d = sub.add_parser(
-        "seed-demo", help="load both Guangzhou plans, organisations and demo users (prints passwords)"
+        "seed-demo",
+        help="load both Guangzhou plans, organisations, demo users (prints passwords) and demo projects, "
+        "stations, indicator values and an evaluation, labelled 演示数据",
     )
     d.set_defaults(func=lambda a: _django("seed_demo"))
     lp = sub.add_parser(
