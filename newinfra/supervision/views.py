@@ -17,6 +17,7 @@ from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import is_office, membership
 from newinfra.plans.models import Indicator, Task
 from newinfra.web import history
+from newinfra.web.tables import xlsx_response
 from newinfra.web.views import member_required
 
 from . import services
@@ -41,6 +42,36 @@ def overview(request):
     )
     if not office:
         closures = closures.filter(organization=m.organization) if m else closures.none()
+    export = request.GET.get("export")
+    if export == "values":
+        return xlsx_response(
+            "逾期未报指标数据.xlsx",
+            "逾期未报指标数据",
+            ["指标", "报告期", "报送期限", "报送单位"],
+            [
+                [
+                    p.indicator.name,
+                    period_label(d, p.frequency),
+                    p.due_date(d).isoformat(),
+                    p.responsible.name,
+                ]
+                for p, d in values
+            ],
+            [30, 16, 12, 24],
+            request.script,
+        )
+    if export == "tasks":
+        return xlsx_response(
+            "逾期未报进展任务.xlsx",
+            "逾期未报进展任务",
+            ["规划", "序号", "任务", "报送单位", "季度"],
+            [
+                [t.plan.title, t.number, t.title, o.name, period_label(q, Frequency.QUARTER)]
+                for t, o, q in tasks
+            ],
+            [30, 6, 30, 24, 16],
+            request.script,
+        )
     return render(
         request,
         "supervision/overview.html",

@@ -138,3 +138,10 @@ def test_the_supervision_page_lists_what_is_overdue_for_the_units_own_work():
     html = client_for("gongxin").get("/supervision/").content.decode()
     assert target.indicator.name in html
     assert target.indicator.name not in client_for("tianhe").get("/supervision/").content.decode()
+    import io
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(client_for("gongxin").get("/supervision/?export=values").content)).active
+    names = [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert ws["A1"].value == "指标" and target.indicator.name in names
