@@ -1,7 +1,8 @@
 """What a frozen evaluation records: targets, tasks, the project library, unit and district scorecards.
 
-Only data that existed on the evaluation date counts: indicator values of periods up to that date
-(approved by the time of freezing), task states, and the project library as it stands.
+Only what stood on the evaluation date counts: indicator values of periods up to that date
+(approved by the time of freezing), each task's status as last reported by then, and the project
+library as it stands when frozen.
 
 Unit scorecard (shown with the rule on the pages): 50 points for tasks (share of the unit's lead
 tasks 已完成 or 已销号, 推进中 counting half) + 50 points for targets (share of the unit's targets
@@ -20,7 +21,7 @@ from newinfra.orgs.models import Organization, OrgKind
 from newinfra.plans.models import Responsibility, Task
 from newinfra.projects.models import Domain, Project, Status
 from newinfra.projects.queries import statistics
-from newinfra.supervision.models import TaskState, TaskStatus
+from newinfra.supervision.models import ProgressReport, TaskState, TaskStatus
 
 SCORE_RULE = (
     "单位得分 = 任务分（50分 × 牵头任务中已完成或已销号的比例，推进中按一半计）"
@@ -75,7 +76,7 @@ def build(as_of: dt.date) -> dict:
             card["targets"] += 1
             card[a.status] += 1
             card["overdue"] += len(r.overdue)
-    states = dict(TaskState.objects.values_list("task_id", "status"))
+    states = task_states_on(as_of)
     tasks = []
     for task in (
         Task.objects.filter(is_active=True, plan__is_active=True)
@@ -129,6 +130,24 @@ def build(as_of: dt.date) -> dict:
         "units": sorted(by_org.values(), key=lambda c: (-c["score"], c["name"])),
         "districts": districts,
     }
+
+
+def task_states_on(as_of: dt.date) -> dict[int, str]:
+    """Each task's status on the evaluation date: the last progress reported for a quarter up to
+    that date, or 已销号 when the office closed it by then."""
+    states: dict[int, str] = {}
+    for task_id, status in (
+        ProgressReport.objects.filter(period__lte=as_of)
+        .order_by("task_id", "period", "posted_at")
+        .values_list("task_id", "status")
+    ):
+        states[task_id] = status  # the latest wins
+    for task_id, closed_at in TaskState.objects.filter(
+        status=TaskStatus.CLOSED, closed_at__isnull=False
+    ).values_list("task_id", "closed_at"):
+        if closed_at.date() <= as_of:
+            states[task_id] = TaskStatus.CLOSED
+    return states
 
 
 def _card(org: Organization) -> dict:

@@ -191,9 +191,10 @@ def profile_edit(request, pk: int):
     return render(request, "indicators/profile_form.html", {"form": form, "indicator": indicator})
 
 
-def _periods(profile: IndicatorProfile, today: dt.date, count: int = 12) -> list[dt.date]:
+def _periods(profile: IndicatorProfile, today: dt.date, first_year: int, limit: int = 72) -> list[dt.date]:
+    """Periods that can be reported, newest first: from the current one back to the plans' start."""
     out, end = [], period_end(today, profile.frequency)
-    for _ in range(count):
+    while end.year >= first_year and len(out) < limit:
         out.append(end)
         end = previous_period_end(end, profile.frequency)
     return out
@@ -211,8 +212,18 @@ def report(request, pk: int):
     if not allowed:
         raise PermissionDenied("您所在单位不是该指标的报送单位。")
     today = timezone.localdate()
-    periods = _periods(profile, today)
-    raw_period = request.POST.get("period") or request.GET.get("period") or periods[0].isoformat()
+    first_year = min(
+        (
+            y
+            for y in indicator.targets.filter(is_active=True).values_list("plan__period_start", flat=True)
+            if y
+        ),
+        default=today.year - 2,
+    )
+    periods = _periods(profile, today, min(first_year, today.year - 1))
+    # By default the period whose report is due now: the last one that has ended.
+    due_now = periods[1] if len(periods) > 1 and periods[0] > today else periods[0]
+    raw_period = request.POST.get("period") or request.GET.get("period") or due_now.isoformat()
     try:
         period = period_end(dt.date.fromisoformat(raw_period), profile.frequency)
     except ValueError:

@@ -92,3 +92,21 @@ def test_scorecards_follow_the_published_rule():
     }
     assert score(card) == pytest.approx(50 * 3 / 4 + 50 * 1.5 / 2 - 2)
     assert score({**card, "overdue": 30}) == pytest.approx(50 * 3 / 4 + 50 * 1.5 / 2 - 20)  # at most 20 off
+
+
+def test_task_status_is_the_one_reported_by_the_evaluation_date():
+    from newinfra.evaluation.snapshot import task_states_on
+    from newinfra.plans.models import Task
+    from newinfra.supervision import services as supervision
+
+    task = (
+        Task.objects.filter(
+            responsibilities__organization__name="市工业和信息化局", responsibilities__is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    supervision.post_progress(user("gongxin"), task, "lagging", "2021年滞后", day=dt.date(2021, 11, 15))
+    supervision.post_progress(user("gongxin"), task, "done", "2022年完成", day=dt.date(2022, 11, 15))
+    assert task_states_on(dt.date(2021, 12, 31))[task.pk] == "lagging"
+    assert task_states_on(dt.date(2022, 12, 31))[task.pk] == "done"
