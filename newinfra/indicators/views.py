@@ -332,6 +332,26 @@ def decide_value(request, pk: int):
     return redirect(request.POST.get("next") or "value-review")
 
 
+def _contributions(indicator: Indicator, user) -> list[dict]:
+    """What the admitted projects the user can see add to this indicator, by construction stage."""
+    from django.db.models import Count, Sum
+
+    from newinfra.projects.models import ProjectContribution, Stage, Status
+    from newinfra.projects.permissions import visible_projects
+
+    rows = (
+        ProjectContribution.objects.filter(
+            indicator=indicator,
+            is_active=True,
+            project__in=visible_projects(user).filter(status=Status.ADMITTED).values("pk"),
+        )
+        .values("project__stage")
+        .annotate(n=Count("project", distinct=True), amount=Sum("amount"))
+    )
+    labels = dict(Stage.choices)
+    return [{"stage": labels.get(r["project__stage"], "—"), "n": r["n"], "amount": r["amount"]} for r in rows]
+
+
 def indicator_context(indicator: Indicator, as_of: dt.date, user) -> dict:
     """What the indicator page adds: lights of its targets, values by period and district, chart data."""
     from newinfra.plans.models import Target
@@ -387,6 +407,7 @@ def indicator_context(indicator: Indicator, as_of: dt.date, user) -> dict:
         "unit": indicator.unit,
     }
     return {
+        "contributions": _contributions(indicator, user),
         "rows": rows,
         "profile": profile,
         "table": table,

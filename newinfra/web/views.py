@@ -256,6 +256,7 @@ def _ledger_xlsx(request, tasks):
 
 @member_required
 def task_detail(request, pk: int):
+    from newinfra.projects.permissions import visible_projects
     from newinfra.supervision.views import task_context
 
     task = get_object_or_404(_tasks(), pk=pk)
@@ -266,6 +267,9 @@ def task_detail(request, pk: int):
             "task": task,
             "can_change": can_change_task(request.user, task),
             **task_context(task, request.user),
+            "task_projects": visible_projects(request.user)
+            .filter(tasks=task)
+            .select_related("declarant")[:50],
             "changes": history.changes(task.history.all()),
             "responsibility_history": Responsibility.history.filter(task_id=task.pk)
             .select_related("history_user", "organization")

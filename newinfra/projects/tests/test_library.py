@@ -162,3 +162,14 @@ def test_districts_key_follows_the_districts():
     project.districts.clear()
     project.refresh_from_db()
     assert project.districts_key == ""
+
+
+def test_task_and_indicator_pages_show_the_projects_that_serve_them():
+    from newinfra.projects.models import ProjectContribution
+
+    contribution = ProjectContribution.objects.filter(project__is_demo=True, project__status="admitted").first()
+    html = client_for("leader").get(f"/indicators/{contribution.indicator_id}/").content.decode()
+    assert "项目贡献" in html
+    project = Project.objects.filter(is_demo=True, status="admitted", tasks__isnull=False).first()
+    task = project.tasks.first()
+    assert project.name in client_for("leader").get(f"/tasks/{task.pk}/").content.decode()
