@@ -28,6 +28,7 @@ from newinfra.orgs.permissions import is_office
 from newinfra.web import cells
 
 from .boundaries import geometries
+from .crs import wgs84_to_gcj02
 from .models import Boundary, Facility, FacilityLayer, LayerKind
 
 MAX_ROWS = 50_000
@@ -207,6 +208,7 @@ def import_facilities(
     layer: FacilityLayer | None = None,
     new_layer: dict | None = None,
     row_unit: str = "行",
+    crs: str = "gcj02",
 ) -> ImportResult:
     """Check every row; write them all (and create the layer) only when none has an error."""
     result = ImportResult(rows=len(rows), row_unit=row_unit, layer=layer)
@@ -252,6 +254,10 @@ def import_facilities(
             errs.append(r["_geometry_error"])
         lng = _number(r.get("lng"), "经度", errs, 6, required=True)
         lat = _number(r.get("lat"), "纬度", errs, 6, required=True)
+        if crs == "wgs84" and lng is not None and lat is not None:
+            # GPS coordinates: moved onto GCJ-02 before any check, like every layer here.
+            glng, glat = wgs84_to_gcj02(float(lng), float(lat))
+            lng, lat = Decimal(f"{glng:.6f}"), Decimal(f"{glat:.6f}")
         if lng is not None and lat is not None:
             if not geoms.inside_city(float(lng), float(lat)):
                 errs.append(
@@ -362,6 +368,8 @@ def import_facilities(
     return result
 
 
-def run_import(data: bytes, filename: str, user, commit: bool, layer=None, new_layer=None) -> ImportResult:
+def run_import(
+    data: bytes, filename: str, user, commit: bool, layer=None, new_layer=None, crs: str = "gcj02"
+) -> ImportResult:
     rows, unit = read_file(data, filename)
-    return import_facilities(rows, user, commit, layer=layer, new_layer=new_layer, row_unit=unit)
+    return import_facilities(rows, user, commit, layer=layer, new_layer=new_layer, row_unit=unit, crs=crs)

@@ -389,6 +389,7 @@ def import_upload(request):
                 "name": request.POST.get("new_name", "").strip(),
                 "kind": request.POST.get("kind", ""),
                 "source": request.POST.get("source", "").strip(),
+                "crs": "wgs84" if request.POST.get("crs") == "wgs84" else "gcj02",
             }
         layer = layers.filter(pk=meta["layer"]).first() if str(meta.get("layer", "")).isdigit() else None
         new_layer = (
@@ -398,7 +399,13 @@ def import_upload(request):
         )
         try:
             result = importer.run_import(
-                data, meta["filename"], request.user, commit, layer=layer, new_layer=new_layer
+                data,
+                meta["filename"],
+                request.user,
+                commit,
+                layer=layer,
+                new_layer=new_layer,
+                crs=meta.get("crs", "gcj02"),
             )
         except importer.ImportFileError as exc:
             messages.error(request, str(exc))

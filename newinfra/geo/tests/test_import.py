@@ -173,3 +173,20 @@ def test_the_page_import_goes_preview_then_commit():
     layer = FacilityLayer.objects.get(name="页面导入")
     assert done.status_code == 302 and done["Location"] == f"/map/layers/{layer.pk}/"
     assert layer.facilities.count() == 3 and layer.history.first().history_user.username == "office"
+
+
+def test_gps_coordinates_are_moved_onto_gcj02_on_import():
+    from newinfra.geo.crs import wgs84_to_gcj02
+
+    # 广州塔: GCJ-02 113.324520, 23.106414 (高德); its GPS reading is about 500 m away.
+    glng, glat = wgs84_to_gcj02(113.31907, 23.10925)
+    assert abs(glng - 113.3245) < 0.0005 and abs(glat - 23.1064) < 0.0005
+    office = user("office")
+    layer_data = {"name": "测试GPS图层", "kind": "charging", "source": "GPS"}
+    rows = [["G-001", "广州塔充电站", 113.31907, 23.10925, "", "", 4, 100]]
+    result = importer.run_import(
+        xlsx(rows), "gps.xlsx", office, commit=True, new_layer=layer_data, crs="wgs84"
+    )
+    assert result.ok
+    station = FacilityLayer.objects.get(name="测试GPS图层").facilities.get()
+    assert abs(float(station.lng) - glng) < 1e-6 and abs(float(station.lat) - glat) < 1e-6

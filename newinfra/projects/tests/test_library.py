@@ -167,7 +167,9 @@ def test_districts_key_follows_the_districts():
 def test_task_and_indicator_pages_show_the_projects_that_serve_them():
     from newinfra.projects.models import ProjectContribution
 
-    contribution = ProjectContribution.objects.filter(project__is_demo=True, project__status="admitted").first()
+    contribution = ProjectContribution.objects.filter(
+        project__is_demo=True, project__status="admitted"
+    ).first()
     html = client_for("leader").get(f"/indicators/{contribution.indicator_id}/").content.decode()
     assert "项目贡献" in html
     project = Project.objects.filter(is_demo=True, status="admitted", tasks__isnull=False).first()
