@@ -14,4 +14,5 @@ urlpatterns = [
     path("layers/<int:pk>/", views.layer_detail, name="geo-layer"),
     path("layers/<int:pk>/toggle/", views.layer_toggle, name="geo-layer-toggle"),
     path("facilities/<int:pk>/", views.facility_detail, name="geo-facility"),
+    path("facilities/<int:pk>/toggle/", views.facility_toggle, name="geo-facility-toggle"),
 ]

@@ -333,8 +333,29 @@ def facility_detail(request, pk: int):
     return render(
         request,
         "geo/facility_detail.html",
-        {"f": f, "changes": history.changes(f.history.all())},
+        {"f": f, "changes": history.changes(f.history.all()), "can_manage": is_office(request.user)},
     )
+
+
+@require_POST
+@member_required
+def facility_toggle(request, pk: int):
+    """The office takes a station out of service (or back), with the reason kept in its history."""
+    if not is_office(request.user):
+        raise PermissionDenied("只有统筹办可以停用或启用设施点位。")
+    f = get_object_or_404(Facility, pk=pk)
+    reason = request.POST.get("reason", "").strip()
+    if f.is_active and not reason:
+        messages.error(request, "停用点位时请填写原因（如：已拆除、重复录入）。")
+        return redirect("geo-facility", pk=pk)
+    f.is_active = not f.is_active
+    f._history_user = request.user
+    f._change_reason = (reason or "重新启用")[:100]
+    f.save()
+    messages.success(
+        request, f"点位“{f.name}”已{'启用' if f.is_active else '停用'}，覆盖分析将按新状态计算。"
+    )
+    return redirect("geo-facility", pk=pk)
 
 
 def _upload_dir():

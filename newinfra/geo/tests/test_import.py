@@ -190,3 +190,22 @@ def test_gps_coordinates_are_moved_onto_gcj02_on_import():
     assert result.ok
     station = FacilityLayer.objects.get(name="测试GPS图层").facilities.get()
     assert abs(float(station.lng) - glng) < 1e-6 and abs(float(station.lat) - glat) < 1e-6
+
+
+def test_the_office_takes_a_station_out_of_service_with_a_reason_and_coverage_follows():
+    from newinfra.geo.coverage import layer_points
+
+    layer = FacilityLayer.objects.filter(is_active=True).first()
+    station = layer.facilities.filter(is_active=True).first()
+    before = len(layer_points(layer)[0])
+    assert (
+        client_for("tianhe").post(f"/map/facilities/{station.pk}/toggle/", {"reason": "x"}).status_code == 403
+    )
+    client_for("office").post(f"/map/facilities/{station.pk}/toggle/", {"reason": ""})
+    station.refresh_from_db()
+    assert station.is_active  # a reason is required
+    client_for("office").post(f"/map/facilities/{station.pk}/toggle/", {"reason": "已拆除"})
+    station.refresh_from_db()
+    assert not station.is_active and station.history.first().history_change_reason == "已拆除"
+    assert len(layer_points(layer)[0]) == before - 1
+    assert Facility.objects.filter(pk=station.pk).exists()  # kept, not deleted
