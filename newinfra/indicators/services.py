@@ -35,10 +35,11 @@ class ReportError(Exception):
 
 
 def profile_of(indicator: Indicator) -> IndicatorProfile:
-    profile = getattr(indicator, "profile", None)
-    if profile is None:
-        profile, _ = IndicatorProfile.objects.get_or_create(indicator=indicator)
-    return profile
+    """The indicator's reporting setting, or the defaults (unsaved: reading never writes)."""
+    try:
+        return indicator.profile
+    except IndicatorProfile.DoesNotExist:
+        return IndicatorProfile(indicator=indicator)
 
 
 # --- who ------------------------------------------------------------------------------------------
