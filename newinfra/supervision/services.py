@@ -45,8 +45,8 @@ class SupervisionError(Exception):
 
 
 def state_of(task: Task) -> TaskState:
-    state, _ = TaskState.objects.get_or_create(task=task)
-    return state
+    """The task's status; 未启动 (unsaved) until something is reported. Reading never writes."""
+    return TaskState.objects.filter(task=task).first() or TaskState(task=task)
 
 
 def reporting_units(task: Task) -> list[Organization]:
