@@ -7,8 +7,6 @@ programme office (统筹办, 管理员).
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
@@ -22,7 +20,7 @@ from newinfra.projects import permissions as project_perm
 from newinfra.projects.forms import districts as district_orgs
 from newinfra.projects.models import Domain, FlagKind, Project, Stage, Status
 from newinfra.projects.queries import filter_projects
-from newinfra.web import history
+from newinfra.web import history, imports
 from newinfra.web.tables import query_without, sort_and_page, xlsx_response
 from newinfra.web.views import member_required
 
@@ -358,14 +356,6 @@ def facility_toggle(request, pk: int):
     return redirect("geo-facility", pk=pk)
 
 
-def _upload_dir():
-    from django.conf import settings
-
-    path = settings.VAR_DIR / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @member_required
 def import_template(request):
     from urllib.parse import quote
@@ -386,25 +376,9 @@ def import_upload(request):
     layers = FacilityLayer.objects.filter(is_active=True)
     context = {"layers": layers, "kinds": LayerKind.choices, "selected": request.GET.get("layer", "")}
     if request.method == "POST":
-        token = request.POST.get("token", "")
-        commit = request.POST.get("commit") == "1"
-        if commit:
-            meta = request.session.get(f"geo-import-{token}")
-            path = _upload_dir() / f"geo-{token}"
-            if not token.isalnum() or not meta or not path.exists():
-                messages.error(request, "导入已过期，请重新上传文件。")
-                return redirect("geo-import")
-            data = path.read_bytes()
-        else:
-            upload = request.FILES.get("file")
-            if upload is None:
-                messages.error(request, "请选择要上传的文件。")
-                return redirect("geo-import")
-            if upload.size > 30 * 1024 * 1024:
-                messages.error(request, "文件超过30MB，请分批上传。")
-                return redirect("geo-import")
-            data = upload.read()
-            meta = {
+
+        def form_meta(upload) -> dict:
+            return {
                 "filename": upload.name,
                 "layer": request.POST.get("layer", ""),
                 "name": request.POST.get("new_name", "").strip(),
@@ -412,14 +386,22 @@ def import_upload(request):
                 "source": request.POST.get("source", "").strip(),
                 "crs": "wgs84" if request.POST.get("crs") == "wgs84" else "gcj02",
             }
-        layer = layers.filter(pk=meta["layer"]).first() if str(meta.get("layer", "")).isdigit() else None
-        new_layer = (
-            None
-            if layer
-            else {"name": meta["name"], "kind": meta["kind"], "source": meta["source"] or meta["filename"]}
-        )
-        try:
-            result = importer.run_import(
+
+        def target_layer(meta):
+            return layers.filter(pk=meta["layer"]).first() if str(meta.get("layer", "")).isdigit() else None
+
+        def run(data, commit, meta):
+            layer = target_layer(meta)
+            new_layer = (
+                None
+                if layer
+                else {
+                    "name": meta["name"],
+                    "kind": meta["kind"],
+                    "source": meta["source"] or meta["filename"],
+                }
+            )
+            return importer.run_import(
                 data,
                 meta["filename"],
                 request.user,
@@ -428,25 +410,23 @@ def import_upload(request):
                 new_layer=new_layer,
                 crs=meta.get("crs", "gcj02"),
             )
-        except importer.ImportFileError as exc:
-            messages.error(request, str(exc))
-            return redirect("geo-import")
-        if commit:
-            if result.ok:
-                (_upload_dir() / f"geo-{token}").unlink(missing_ok=True)
-                messages.success(
-                    request,
-                    f"导入完成：新增{result.created}个点位，更新{result.updated}个，未变化{result.unchanged}个。",
-                )
-                return redirect("geo-layer", pk=result.layer.pk)
-            messages.error(request, "导入未完成：数据已发生变化，以下行有错误，没有任何数据被导入。")
-        else:
-            token = uuid.uuid4().hex
-            (_upload_dir() / f"geo-{token}").write_bytes(data)
-            request.session[f"geo-import-{token}"] = meta
-        context.update(
-            {"result": result, "token": token, "meta": meta, "target": layer.name if layer else meta["name"]}
+
+        response, extra = imports.handle(
+            request,
+            "geo",
+            run,
+            importer.ImportFileError,
+            "geo-import",
+            lambda result: reverse("geo-layer", kwargs={"pk": result.layer.pk}),
+            meta=form_meta,
+            max_mb=30,
+            file_label="",
+            unit="个点位",
         )
+        if response:
+            return response
+        layer = target_layer(extra["meta"])
+        context.update(extra, target=layer.name if layer else extra["meta"]["name"])
     return render(request, "geo/import.html", context)
 
 

@@ -453,7 +453,7 @@ def value_import(request):
         response, extra = imports.handle(
             request,
             "values",
-            lambda data, commit: excel.run_import(data, request.user, commit),
+            lambda data, commit, meta: excel.run_import(data, request.user, commit),
             excel.ImportFileError,
             "value-import",
             lambda result: "monitor",

@@ -615,7 +615,7 @@ def import_upload(request):
         response, extra = imports.handle(
             request,
             kind,
-            lambda data, commit: excel.run_import(kind, data, request.user, commit=commit),
+            lambda data, commit, meta: excel.run_import(kind, data, request.user, commit=commit),
             excel.ImportFileError,
             "project-import",
             lambda result: "project-list" if kind == "declaration" else "project-review",

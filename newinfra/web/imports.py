@@ -21,46 +21,61 @@ def upload_dir():
     return path
 
 
-def handle(request, kind: str, run, file_error, back: str, done):
-    """Run ``run(data, commit)`` for a POSTed upload or commit; returns (response, context).
+def handle(
+    request,
+    kind: str,
+    run,
+    file_error,
+    back: str,
+    done,
+    meta=None,
+    max_mb: int = 20,
+    file_label: str = ".xlsx",
+    unit: str = "条",
+):
+    """Run ``run(data, commit, meta)`` for a POSTed upload or commit; returns (response, context).
 
-    ``done(result)`` gives the URL name to go to after a successful commit; ``back`` the page to
-    return to when the file cannot be read at all.
+    ``meta(upload)`` gives what else the import needs from the upload form (kept in the session
+    with the token, so that the commit runs with what was previewed); ``done(result)`` gives where
+    to go after a successful commit; ``back`` the page to return to when the file cannot be read.
     """
     token = request.POST.get("token", "")
     commit = request.POST.get("commit") == "1"
     if commit:
-        path = upload_dir() / f"{token}.xlsx"
-        if not token.isalnum() or request.session.get(f"import-{token}") != kind or not path.exists():
+        path = upload_dir() / token
+        saved = request.session.get(f"import-{token}") or {}
+        if not token.isalnum() or saved.get("kind") != kind or not path.exists():
             messages.error(request, "导入已过期，请重新上传文件。")
             return redirect(back), None
-        data = path.read_bytes()
+        data, info = path.read_bytes(), saved.get("meta", {})
     else:
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "请选择要上传的 .xlsx 文件。")
+            messages.error(
+                request, f"请选择要上传的 {file_label} 文件。" if file_label else "请选择要上传的文件。"
+            )
             return redirect(back), None
-        if upload.size > MAX_UPLOAD_BYTES:
-            messages.error(request, "文件超过20MB，请分批上传。")
+        if upload.size > max_mb * 1024 * 1024:
+            messages.error(request, f"文件超过{max_mb}MB，请分批上传。")
             return redirect(back), None
-        data = upload.read()
+        data, info = upload.read(), (meta(upload) if meta else {})
     try:
-        result = run(data, commit)
+        result = run(data, commit, info)
     except file_error as exc:
         messages.error(request, str(exc))
         return redirect(back), None
     if commit:
         if result.ok:
-            (upload_dir() / f"{token}.xlsx").unlink(missing_ok=True)
+            (upload_dir() / token).unlink(missing_ok=True)
             request.session.pop(f"import-{token}", None)
             messages.success(
                 request,
-                f"导入完成：新增{result.created}条，更新{result.updated}条，未变化{result.unchanged}条。",
+                f"导入完成：新增{result.created}{unit}，更新{result.updated}{unit}，未变化{result.unchanged}{unit}。",
             )
             return redirect(done(result)), None
         messages.error(request, "导入未完成：数据已发生变化，以下行有错误，没有任何数据被导入。")
     else:
         token = uuid.uuid4().hex
-        (upload_dir() / f"{token}.xlsx").write_bytes(data)
-        request.session[f"import-{token}"] = kind
-    return None, {"result": result, "kind": kind, "token": token}
+        (upload_dir() / token).write_bytes(data)
+        request.session[f"import-{token}"] = {"kind": kind, "meta": info}
+    return None, {"result": result, "kind": kind, "token": token, "meta": info}
