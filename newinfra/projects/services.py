@@ -28,6 +28,7 @@ from .models import (
     Stage,
     Status,
 )
+from .stats_cache import bump
 from .validators import project_code_error
 
 A = ProjectEvent.Action
@@ -359,10 +360,11 @@ def _neighbours(project: Project, month: dt.date):
 
 
 def refresh_totals(project: Project, years: set[int]) -> None:
-    """Project's latest figures and each touched year's completed investment, from the reports."""
-    from .stats_cache import bump
+    """Project's latest figures and each touched year's completed investment, from the reports.
 
-    bump()  # the updates below bypass the signals that keep cached statistics honest
+    The updates bypass the signals that keep cached statistics honest: callers raise the library
+    version once when they are done (``stats_cache.bump``).
+    """
     latest = DispatchReport.objects.filter(project=project).order_by("-month").first()
     if latest:
         Project.objects.filter(pk=project.pk).update(
@@ -414,6 +416,7 @@ def save_dispatch(project: Project, user, month, data: dict, check_permission: b
     report._history_user = user
     report.save()
     refresh_totals(project, {month.year})
+    bump()
     return report
 
 
