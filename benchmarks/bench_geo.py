@@ -9,24 +9,20 @@ Run with ``make bench``; writes its section of docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("NEWINFRA_VAR", tempfile.mkdtemp(prefix="newinfra-bench-"))
-os.environ.setdefault("NEWINFRA_TESTING", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newinfra.settings")
 
-import django  # noqa: E402
 import shapely  # noqa: E402
 
-django.setup()
+from benchmarks.django_bench import setup  # noqa: E402
+
+setup()
 
 from benchmarks.report import stamp, update_section  # noqa: E402
 from newinfra.geo import coverage as cov  # noqa: E402
@@ -57,6 +53,7 @@ def stations(geoms: Geometries, n: int, seed: int = 5000) -> tuple[list[float], 
 
 
 def timed(fn, repeat: int):
+    """Median time of ``repeat`` calls of ``fn``, and its last result."""
     times, out = [], None
     for _ in range(repeat):
         t = time.perf_counter()

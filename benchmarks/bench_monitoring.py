@@ -10,30 +10,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("NEWINFRA_VAR", tempfile.mkdtemp(prefix="newinfra-bench-"))
-os.environ.setdefault("NEWINFRA_TESTING", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newinfra.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import django  # noqa: E402
+from benchmarks.django_bench import setup, timed  # noqa: E402
 
-django.setup()
+setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from benchmarks.bench_projects import build as build_projects  # noqa: E402
-from benchmarks.bench_projects import timed  # noqa: E402
 from benchmarks.report import stamp, update_section  # noqa: E402
 
 

@@ -8,30 +8,22 @@ their SQL queries. Run with ``make bench``; writes its section of docs/benchmark
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("NEWINFRA_VAR", tempfile.mkdtemp(prefix="newinfra-bench-"))
-os.environ.setdefault("NEWINFRA_TESTING", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newinfra.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import django  # noqa: E402
+from benchmarks.django_bench import setup, timed  # noqa: E402
 
-django.setup()
+setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from benchmarks.report import stamp, update_section  # noqa: E402
 
@@ -109,19 +101,6 @@ def build(seed: int = 1) -> None:
         Target.objects.bulk_create(targets)
     user = get_user_model().objects.create_user("bench", password="bench-password-1")
     Membership.objects.create(user=user, organization=orgs[0], role=Role.LEADER)
-
-
-def timed(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
-    client.get(url)  # warm
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - t0)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    return statistics.median(times), max(times), len(ctx.captured_queries)
 
 
 def main() -> int:

@@ -12,29 +12,21 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
 import random
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("NEWINFRA_VAR", tempfile.mkdtemp(prefix="newinfra-bench-"))
-os.environ.setdefault("NEWINFRA_TESTING", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newinfra.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import django  # noqa: E402
+from benchmarks.django_bench import setup, timed  # noqa: E402
 
-django.setup()
+setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from benchmarks.report import stamp, update_section  # noqa: E402
 
@@ -166,24 +158,6 @@ def build(projects: int, reports: int, seed: int = 7) -> dict:
     cur = connection.cursor()
     cur.execute("ANALYZE")
     return {"users": users, "district": districts[3], "projects": Project.objects.count()}
-
-
-def timed(client: Client, url: str, repeat: int, before=None) -> tuple[float, float, int]:
-    """Median and worst server time of ``repeat`` requests; ``before`` runs untimed before each."""
-    client.get(url)  # warm
-    times = []
-    for _ in range(repeat):
-        if before:
-            before()
-        t0 = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - t0)
-        assert response.status_code == 200, (url, response.status_code)
-    if before:
-        before()
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    return statistics.median(times), max(times), len(ctx.captured_queries)
 
 
 def declaration_file(n: int, district) -> bytes:
