@@ -198,31 +198,37 @@ def order_detail(request, pk: int):
 @require_POST
 @member_required
 def progress(request, pk: int):
-    task = get_object_or_404(Task, pk=pk, is_active=True)
-    try:
-        services.post_progress(
+    return _unit_action(
+        request,
+        pk,
+        lambda task: services.post_progress(
             request.user,
             task,
             request.POST.get("status", ""),
             request.POST.get("text", ""),
             request.FILES.getlist("files"),
-        )
-        messages.success(request, "进展已报送。")
-    except services.SupervisionError as exc:
-        if not services.can_change_task(request.user, task):
-            raise PermissionDenied(str(exc)) from exc
-        for m in exc.messages:
-            messages.error(request, m)
-    return redirect("task-detail", task.pk)
+        ),
+        "进展已报送。",
+    )
 
 
 @require_POST
 @member_required
 def closure_request(request, pk: int):
+    return _unit_action(
+        request,
+        pk,
+        lambda task: services.request_closure(request.user, task, request.POST.get("text", "")),
+        "销号申请已提交，等待统筹办审批。",
+    )
+
+
+def _unit_action(request, pk: int, act, done: str):
+    """A responsible unit acts on its task: 403 for any other unit, the rule's message otherwise."""
     task = get_object_or_404(Task, pk=pk, is_active=True)
     try:
-        services.request_closure(request.user, task, request.POST.get("text", ""))
-        messages.success(request, "销号申请已提交，等待统筹办审批。")
+        act(task)
+        messages.success(request, done)
     except services.SupervisionError as exc:
         if not services.can_change_task(request.user, task):
             raise PermissionDenied(str(exc)) from exc
