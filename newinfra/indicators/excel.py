@@ -11,16 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from newinfra.plans.models import Indicator
-from newinfra.projects.excel import (
-    ImportFileError,
+from newinfra.web import cells
+from newinfra.web.workbooks import (
     ImportResult,
-    _date,
-    _decimal,
-    _dropdown,
-    _save,
-    _text,
-    _workbook,
+    dropdown,
     read_table,
+    template_workbook,
+    to_bytes,
 )
 
 from . import services
@@ -39,7 +36,7 @@ CITY = "全市"
 
 
 def template(user) -> bytes:
-    wb, ws = _workbook(COLUMNS, "指标数据")
+    wb, ws = template_workbook(COLUMNS, "指标数据")
     today = timezone.localdate()
     districts = district_orgs()
     for profile in IndicatorProfile.objects.select_related("indicator").order_by("indicator__name"):
@@ -56,8 +53,8 @@ def template(user) -> bytes:
             ws.append([profile.indicator.name, end, label, None, profile.indicator.unit, ""])
     for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
         row[0].number_format = "yyyy-mm-dd"
-    _dropdown(wb, ws, COLUMNS, "scope", [CITY] + [d.name.removesuffix("政府") for d in districts])
-    return _save(wb)
+    dropdown(wb, ws, COLUMNS, "scope", [CITY] + [d.name.removesuffix("政府") for d in districts])
+    return to_bytes(wb)
 
 
 def run_import(data: bytes, user, commit: bool) -> ImportResult:
@@ -70,22 +67,22 @@ def run_import(data: bytes, user, commit: bool) -> ImportResult:
     parsed = []
     for r in rows:
         errs: list[str] = []
-        name = _text(r.get("indicator"))
+        name = cells.text(r.get("indicator"))
         indicator = indicators.get(name)
         if indicator is None:
             errs.append(f"指标“{name}”不在指标库中" if name else "指标不能为空")
-        day = _date(r.get("period"), "报告期", errs)
+        day = cells.date(r.get("period"), "报告期", errs)
         if day is None and not any(e.startswith("报告期") for e in errs):
             errs.append("报告期不能为空")
-        scope = _text(r.get("scope")) or CITY
+        scope = cells.text(r.get("scope")) or CITY
         district = None if scope == CITY else districts.get(scope)
         if scope != CITY and district is None:
             errs.append(f"范围“{scope}”应为“全市”或广州市的区")
-        value = _decimal(r.get("value"), "数值", errs, places=4)
+        value = cells.number(r.get("value"), "数值", errs, places=4, negative_ok=False)
         for e in errs:
             result.errors.append((r["_row"], e))
         if not errs:
-            parsed.append((r["_row"], indicator, day, district, value, _text(r.get("note"))))
+            parsed.append((r["_row"], indicator, day, district, value, cells.text(r.get("note"))))
     # Rows that read well are still checked against the data, so that every bad row is named at once.
     parsed.sort(key=lambda p: (p[1].pk, p[3].pk if p[3] else 0, p[2]))
     with transaction.atomic():
@@ -125,6 +122,3 @@ def run_import(data: bytes, user, commit: bool) -> ImportResult:
             transaction.set_rollback(True)
     result.errors.sort()
     return result
-
-
-__all__ = ["ImportFileError", "run_import", "template"]

@@ -20,6 +20,7 @@ from newinfra.projects.models import Domain
 from newinfra.web import history
 from newinfra.web.tables import xlsx_response
 from newinfra.web.views import member_required
+from newinfra.web.workbooks import ImportFileError
 
 from . import services
 from .attainment import RULE_TEXT, STATUS_LABELS
@@ -454,7 +455,7 @@ def value_import(request):
             request,
             "values",
             lambda data, commit, meta: excel.run_import(data, request.user, commit),
-            excel.ImportFileError,
+            ImportFileError,
             "value-import",
             lambda result: "monitor",
         )

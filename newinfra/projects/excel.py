@@ -10,8 +10,6 @@ ten thousand rows import in seconds.
 from __future__ import annotations
 
 import datetime as dt
-import io
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,6 +19,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from newinfra.orgs.models import Organization, OrgKind, Role
 from newinfra.orgs.permissions import is_office, membership
 from newinfra.web import cells
+from newinfra.web.workbooks import (
+    MAX_ROWS,
+    ImportResult,
+    dropdown,
+    read_table,
+    template_workbook,
+    to_bytes,
+)
 
 from . import permissions as perm
 from .models import DispatchReport, Domain, Project, ProjectEvent, Stage, Status, refresh_districts_keys
@@ -59,81 +65,7 @@ DISPATCH_COLUMNS = [
 ]
 KINDS = {"declaration": DECLARATION_COLUMNS, "dispatch": DISPATCH_COLUMNS}
 KIND_LABELS = {"declaration": "项目申报", "dispatch": "月度调度"}
-MAX_ROWS = 20000
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (not .xlsx, wrong template, empty); Chinese message."""
-
-
-@dataclass
-class ImportResult:
-    kind: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    preview: list[dict] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
 # --- templates ----------------------------------------------------------------------------------
-
-
-def _workbook(columns, title: str):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    ws.append([label for _, label, _ in columns])
-    for i, (_, _, width) in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-        cell = ws.cell(row=1, column=i)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="9E1B1B")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.freeze_panes = "A2"
-    return wb, ws
-
-
-def _dropdown(wb, ws, columns, key: str, values: list[str], rows: int = 2000):
-    """A list validation whose values sit on a hidden sheet (inline lists are capped at 255 chars)."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    if "选项" not in wb.sheetnames:
-        opts = wb.create_sheet("选项")
-        opts.sheet_state = "hidden"
-    opts = wb["选项"]
-    col = opts.max_column + 1 if opts.max_row > 1 or opts["A1"].value else 1
-    letter = get_column_letter(col)
-    for i, v in enumerate(values, start=1):
-        opts.cell(row=i, column=col, value=v)
-    dv = DataValidation(
-        type="list",
-        formula1=f"'选项'!${letter}$1:${letter}${len(values)}",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="输入有误",
-        error="请从下拉列表中选择。",
-    )
-    index = [k for k, _, _ in columns].index(key) + 1
-    target = get_column_letter(index)
-    dv.add(f"{target}2:{target}{rows}")
-    ws.add_data_validation(dv)
-
-
-def _save(wb) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def _district_names() -> list[str]:
@@ -155,7 +87,7 @@ def _competent_names() -> list[str]:
 
 
 def declaration_template(user) -> bytes:
-    wb, ws = _workbook(DECLARATION_COLUMNS, "项目申报")
+    wb, ws = template_workbook(DECLARATION_COLUMNS, "项目申报")
     m = membership(user)
     example = [
         PROJECT_CODE_EXAMPLE,
@@ -175,10 +107,10 @@ def declaration_template(user) -> bytes:
         "新建5G基站300个",
     ]
     ws.append(example)
-    _dropdown(wb, ws, DECLARATION_COLUMNS, "domain", [d.label for d in Domain])
-    _dropdown(wb, ws, DECLARATION_COLUMNS, "districts", _district_names())
-    _dropdown(wb, ws, DECLARATION_COLUMNS, "competent", _competent_names())
-    _dropdown(
+    dropdown(wb, ws, DECLARATION_COLUMNS, "domain", [d.label for d in Domain])
+    dropdown(wb, ws, DECLARATION_COLUMNS, "districts", _district_names())
+    dropdown(wb, ws, DECLARATION_COLUMNS, "competent", _competent_names())
+    dropdown(
         wb,
         ws,
         DECLARATION_COLUMNS,
@@ -196,11 +128,11 @@ def declaration_template(user) -> bytes:
     ]:
         notes.append([line])
     notes.column_dimensions["A"].width = 100
-    return _save(wb)
+    return to_bytes(wb)
 
 
 def dispatch_template(user) -> bytes:
-    wb, ws = _workbook(DISPATCH_COLUMNS, "月度调度")
+    wb, ws = template_workbook(DISPATCH_COLUMNS, "月度调度")
     month = timezone.localdate().strftime("%Y-%m")
     projects = perm.visible_projects(user).filter(status=Status.ADMITTED).exclude(stage=Stage.REMOVED)
     if not is_office(user):
@@ -208,8 +140,8 @@ def dispatch_template(user) -> bytes:
         projects = projects.filter(declarant=m.organization) if m else projects.none()
     for code, name in projects.exclude(code=None).order_by("code").values_list("code", "name")[:MAX_ROWS]:
         ws.append([code, name, month])
-    _dropdown(wb, ws, DISPATCH_COLUMNS, "problem_unit", _competent_names(), rows=max(2000, ws.max_row + 100))
-    return _save(wb)
+    dropdown(wb, ws, DISPATCH_COLUMNS, "problem_unit", _competent_names(), rows=max(2000, ws.max_row + 100))
+    return to_bytes(wb)
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -218,45 +150,6 @@ def dispatch_template(user) -> bytes:
 def read_rows(data: bytes, kind: str) -> list[dict]:
     """The template's rows as dicts (key → cell value) with their sheet row number in ``_row``."""
     return read_table(data, KINDS[kind], KIND_LABELS[kind], optional=("name",))
-
-
-def read_table(data: bytes, columns, title: str, optional=()) -> list[dict]:
-    """Rows of the first sheet of a platform template, checked for its columns (any template)."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise ImportFileError("无法读取文件：请上传由本平台模板填写的 .xlsx 文件。") from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
-    labels = {label: key for key, label, _ in columns}
-    if not header:
-        raise ImportFileError("文件是空的。")
-    index = {}
-    for i, h in enumerate(header):
-        key = labels.get(str(h).strip()) if h is not None else None
-        if key:
-            index[key] = i
-    missing = [label for key, label, _ in columns if key not in index and key not in optional]
-    if missing:
-        raise ImportFileError(f"这不是{title}模板：缺少“{'”“'.join(missing)}”列。请下载最新模板填写。")
-    out = []
-    for n, values in enumerate(rows, start=2):
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        row = {key: (values[i] if i < len(values) else None) for key, i in index.items()}
-        if str(row.get("name") or "").startswith("（示例"):
-            continue
-        row["_row"] = n
-        out.append(row)
-        if len(out) > MAX_ROWS:
-            raise ImportFileError(f"一次最多导入{MAX_ROWS}行，请分批上传。")
-    wb.close()
-    if not out:
-        raise ImportFileError("文件中没有数据行。")
-    return out
 
 
 def _decimal(v, label: str, errors: list[str], required: bool = True, places: int = 2) -> Decimal | None:

@@ -17,6 +17,7 @@ from newinfra.orgs.permissions import is_office, membership
 from newinfra.web import history
 from newinfra.web.tables import query_without, sort_and_page, xlsx_response
 from newinfra.web.views import member_required
+from newinfra.web.workbooks import ImportFileError
 
 from . import permissions as perm
 from . import services
@@ -616,7 +617,7 @@ def import_upload(request):
             request,
             kind,
             lambda data, commit, meta: excel.run_import(kind, data, request.user, commit=commit),
-            excel.ImportFileError,
+            ImportFileError,
             "project-import",
             lambda result: "project-list" if kind == "declaration" else "project-review",
         )
