@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "newinfra.indicators",
     "newinfra.supervision",
     "newinfra.evaluation",
+    "newinfra.utilities",
     "newinfra.web",
     "newinfra.api",
 ]
@@ -75,7 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "newinfra.web.script.ScriptMiddleware",
+    "newinfra.utilities.script.ScriptMiddleware",
 ]
 
 ROOT_URLCONF = "newinfra.urls"

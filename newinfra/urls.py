@@ -16,6 +16,8 @@ urlpatterns = [
     path("projects/", include("newinfra.projects.urls")),
     path("map/", include("newinfra.geo.urls")),
     path("evaluations/", include("newinfra.evaluation.urls")),
+    path("", include("newinfra.plans.urls")),
+    path("", include("newinfra.orgs.urls")),
     path("", include("newinfra.indicators.urls")),
     path("", include("newinfra.supervision.urls")),
     path("", include("newinfra.web.urls")),

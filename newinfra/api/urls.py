@@ -3,17 +3,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from newinfra.indicators.api import DataValueViewSet, EvaluationViewSet, NoticeViewSet, attainment
+from newinfra.orgs.api import OrganizationViewSet
+from newinfra.plans.api import IndicatorViewSet, PlanViewSet, SectionViewSet, TargetViewSet, TaskViewSet
 from newinfra.projects.api import DispatchReportViewSet, ProjectViewSet
 
 from . import views
 
 router = DefaultRouter()
-router.register("plans", views.PlanViewSet, basename="plan")
-router.register("sections", views.SectionViewSet, basename="section")
-router.register("tasks", views.TaskViewSet, basename="task")
-router.register("targets", views.TargetViewSet, basename="target")
-router.register("indicators", views.IndicatorViewSet, basename="indicator")
-router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("sections", SectionViewSet, basename="section")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("targets", TargetViewSet, basename="target")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("dispatch-reports", DispatchReportViewSet, basename="dispatch-report")
 router.register("data-values", DataValueViewSet, basename="data-value")

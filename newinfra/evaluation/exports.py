@@ -357,9 +357,7 @@ def _district_map(snap) -> bytes | None:
     values = {d["code"]: float(d["investment"] or 0) for d in snap["districts"] if d.get("code")}
     if not values:
         return None
-    return map_png(
-        None, values=values, label="各区项目总投资", unit="万元", points=False, width=1000, height=760
-    )
+    return map_png(None, values=values, label="各区项目总投资", unit="万元", width=1000, height=760)
 
 
 def _table(doc, header, rows):

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from newinfra.indicators.attainment import STATUS_LABELS
-from newinfra.orgs.permissions import is_office
-from newinfra.web.views import member_required
+from newinfra.orgs.permissions import is_office, member_required
 
 from . import exports
 from .models import Evaluation, Phase
-from .snapshot import build
+from .services import freeze
 
 PHASE_DATES = {Phase.IMPLEMENTATION: "2020-12-31", Phase.MIDTERM: "2021-12-31", Phase.SUMMARY: "2022-12-31"}
 
@@ -27,15 +24,6 @@ class FreezeForm(forms.Form):
     name = forms.CharField(label="名称", max_length=200)
     phase = forms.ChoiceField(label="阶段", choices=Phase.choices)
     as_of = forms.DateField(label="评估基准日", widget=forms.DateInput(attrs={"type": "date"}))
-
-
-@transaction.atomic
-def freeze(user, name: str, phase: str, as_of: dt.date) -> Evaluation:
-    if not is_office(user):
-        raise PermissionDenied("只有统筹办可以冻结评估。")
-    return Evaluation.objects.create(
-        name=name, phase=phase, as_of=as_of, snapshot=build(as_of), frozen_by=user
-    )
 
 
 @member_required

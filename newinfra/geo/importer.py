@@ -25,7 +25,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from newinfra.orgs.permissions import is_office
-from newinfra.web import cells
+from newinfra.utilities import cells
 
 from .boundaries import geometries
 from .crs import wgs84_to_gcj02

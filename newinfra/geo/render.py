@@ -54,7 +54,7 @@ def map_png(
     width: int = 1200,
     height: int = 900,
     coverage=None,
-    points: bool = True,
+    points: tuple[list, list] | None = None,
     values: dict[str, float] | None = None,
     label: str = "",
     unit: str = "",
@@ -62,10 +62,9 @@ def map_png(
     """The districts coloured by the measure, the user's project points, optionally a coverage's gaps (dark grey).
 
     ``values`` ({district code: number}, with ``label`` and ``unit``) draws given figures instead of
-    a live measure, e.g. the frozen figures of an evaluation (then pass ``points=False``)."""
+    a live measure, e.g. the frozen figures of an evaluation. ``points`` are the project points and their
+    categories as ``views.project_points`` gives them; none are drawn without them."""
     from PIL import Image, ImageDraw
-
-    from .views import project_points
 
     params = params or {}
     boundaries = list(Boundary.objects.filter(level="district"))
@@ -117,7 +116,7 @@ def map_png(
         img.paste(Image.new("RGB", (width, height), (38, 50, 56)), (0, 0), mask)
         draw = ImageDraw.Draw(img, "RGBA")
     if points:
-        pts, cats = project_points(user, params, "domain")
+        pts, cats = points
         for lng, lat, _pk, _name, cat in pts:
             ((x, y),) = screen([(lng, lat)])
             color = cats[cat]["color"]

@@ -15,14 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from newinfra.orgs.permissions import is_office
+from newinfra.orgs.permissions import is_office, member_required
 from newinfra.projects import permissions as project_perm
 from newinfra.projects.forms import districts as district_orgs
 from newinfra.projects.models import Domain, FlagKind, Project, Stage, Status
 from newinfra.projects.queries import filter_projects
-from newinfra.web import history, imports
-from newinfra.web.tables import query_without, sort_and_page, xlsx_response
-from newinfra.web.views import member_required
+from newinfra.utilities import history, imports
+from newinfra.utilities.tables import query_without, sort_and_page, xlsx_response
 
 from . import coverage as cov
 from . import importer, measures
@@ -169,7 +168,8 @@ def map_png(request):
     from .render import map_png as render_png
 
     params = {k: request.GET.get(k, "") for k in LIBRARY_FILTERS}
-    data = render_png(request.user, request.GET.get("measure", "projects"), params)
+    points = project_points(request.user, params, "domain")
+    data = render_png(request.user, request.GET.get("measure", "projects"), params, points=points)
     return HttpResponse(data, content_type="image/png")
 
 
@@ -253,7 +253,7 @@ def layer_detail(request, pk: int):
     if d := request.GET.get("district"):
         qs = qs.filter(district__code=d)
     if q := request.GET.get("q", "").strip():
-        from newinfra.web.script import to_simplified
+        from newinfra.utilities.script import to_simplified
 
         q = to_simplified(q)
         qs = qs.filter(Q(name__contains=q) | Q(code__contains=q) | Q(address__contains=q))

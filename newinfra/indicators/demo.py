@@ -245,7 +245,7 @@ def _seed_tasks(office) -> None:
 
 def seed_demo_evaluation():
     from newinfra.evaluation.models import Evaluation, Phase
-    from newinfra.evaluation.views import freeze
+    from newinfra.evaluation.services import freeze
 
     office = get_user_model().objects.filter(username="office").first()
     if office is None or Evaluation.objects.exists():

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from newinfra.plans.models import Indicator
-from newinfra.web import cells
-from newinfra.web.workbooks import (
+from newinfra.utilities import cells
+from newinfra.utilities.workbooks import (
     ImportResult,
     dropdown,
     read_table,

@@ -7,12 +7,27 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from newinfra.orgs.models import Organization, OrgKind
-from newinfra.plans.models import Target
+from newinfra.plans.models import Plan, Target
+from newinfra.projects.models import Domain
 
-from .attainment import Attainment
-from .models import DataValue, IndicatorProfile, ValueStatus
+from . import attainment as att
+from .attainment import STATUS_LABELS, Attainment
+from .models import (
+    DataValue,
+    Frequency,
+    IndicatorProfile,
+    Kind,
+    ValueStatus,
+    period_end,
+    period_label,
+    previous_period_end,
+)
+
+REPORTED = (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
+DOMAIN_LABELS = dict(Domain.choices) | {"other": "其他"}
 
 
 def district_orgs() -> list[Organization]:
@@ -65,10 +80,6 @@ def city_series(indicator_ids=None) -> tuple[dict[int, list[tuple[dt.date, float
 
 def attainment_rows(targets=None, as_of: dt.date | None = None, use_cache: bool = True) -> list[TargetRow]:
     """Every active target with its attainment on ``as_of`` (today by default)."""
-    from django.utils import timezone
-
-    from .services import assess_target, overdue_periods
-
     as_of = as_of or timezone.localdate()
     qs = targets if targets is not None else Target.objects.filter(is_active=True, plan__is_active=True)
     qs = qs.select_related("plan", "indicator", "task").order_by("plan_id", "order")
@@ -149,3 +160,105 @@ def domain_of(indicator_name: str, profile: IndicatorProfile | None = None) -> s
         if any(w in indicator_name for w in words):
             return domain
     return "other"
+
+
+# --- attainment -----------------------------------------------------------------------------------
+
+
+def due_periods(
+    profile: IndicatorProfile, start_year: int, as_of: dt.date, until: dt.date | None = None
+) -> list[dt.date]:
+    """Period ends from the plan's first year (to ``until``, the end of the plan) whose reporting
+    deadline has passed by ``as_of``. After a plan ends nothing more is due."""
+    out = []
+    end = period_end(min(as_of, until) if until else as_of, profile.frequency)
+    while end.year >= start_year:
+        if profile.due_date(end) < as_of:
+            out.append(end)
+        end = previous_period_end(end, profile.frequency)
+    return sorted(out)
+
+
+def overdue_periods(
+    profile: IndicatorProfile,
+    start_year: int,
+    as_of: dt.date,
+    reported: set[dt.date],
+    until: dt.date | None = None,
+) -> list[dt.date]:
+    """Due periods without a submitted or approved city value (within the last two years)."""
+    recent = max(start_year, (min(as_of, until) if until else as_of).year - 1)
+    return [p for p in due_periods(profile, recent, as_of, until) if p not in reported]
+
+
+def target_spec(target: Target) -> att.TargetSpec:
+    plan = target.plan
+    return att.spec_from(
+        target.value,
+        target.comparator,
+        target.value_max,
+        target.per_year,
+        target.year,
+        plan.period_start,
+        plan.period_end,
+    )
+
+
+# A service-radius target (服务半径小于1公里) is judged on the share of the area within that radius of
+# a facility, from the map's coverage analysis; this share counts as met unless the profile's
+# lower bound says otherwise.
+RADIUS_MET_SHARE = 95.0
+
+
+def assess_target(
+    target: Target, points, as_of: dt.date, profile: IndicatorProfile | None, overdue: bool
+) -> att.Attainment:
+    if profile and profile.kind == Kind.RADIUS:
+        spec = target_spec(target)
+        goal = float(profile.min_value) if profile.min_value is not None else RADIUS_MET_SHARE
+        spec = att.TargetSpec(value=goal, comparator=">=", deadline=spec.deadline, start=spec.start)
+        return att.assess(spec, points, as_of, baseline=None, overdue=overdue)
+    baseline = float(profile.baseline) if profile and profile.baseline is not None else None
+    cumulative = not profile or profile.kind != Kind.FLOW
+    return att.assess(
+        target_spec(target), points, as_of, baseline=baseline, overdue=overdue, cumulative=cumulative
+    )
+
+
+# --- pages: the assessment date and a target's row ------------------------------------------------
+
+
+def as_of_from(request) -> dt.date:
+    """The assessment date: ?as_of=YYYY-MM-DD, else today."""
+    raw = request.GET.get("as_of", "")
+    try:
+        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def as_of_choices(today: dt.date) -> list[tuple[str, str]]:
+    """Quarter ends of the plans' years, for looking back at any moment of the plan."""
+    years = Plan.objects.filter(is_active=True).values_list("period_start", "period_end")
+    first = min((a or b or today.year for a, b in years), default=today.year)
+    out = [(today.isoformat(), f"今天（{today:%Y-%m-%d}）")]
+    end = period_end(today, Frequency.QUARTER)
+    end = previous_period_end(end, Frequency.QUARTER)
+    while end.year >= first:
+        out.append((end.isoformat(), period_label(end, Frequency.QUARTER) + "末"))
+        end = previous_period_end(end, Frequency.QUARTER)
+    return out
+
+
+def row_dict(r) -> dict:
+    a = r.attainment
+    t = r.target
+    return {
+        "target": t,
+        "profile": r.profile,
+        "domain": DOMAIN_LABELS.get(domain_of(t.indicator.name, r.profile), "其他"),
+        "a": a,
+        "status": a.status,
+        "label": STATUS_LABELS[a.status],
+        "overdue": r.overdue,
+    }

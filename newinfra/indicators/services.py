@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from newinfra.orgs.models import OrgKind, Role
 from newinfra.orgs.permissions import is_office, membership
-from newinfra.plans.models import Indicator, Target
+from newinfra.plans.models import Indicator
 
-from . import attainment as att
 from .models import (
     DataValue,
     Frequency,
@@ -21,10 +20,9 @@ from .models import (
     ValueStatus,
     period_end,
     period_label,
-    previous_period_end,
 )
+from .queries import REPORTED, bump_values, district_orgs
 
-REPORTED = (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
 DISTRICT_SUM_TOLERANCE = Decimal("0.005")
 
 
@@ -97,7 +95,6 @@ def check_value(profile: IndicatorProfile, end: dt.date, district, value: Decima
 
 
 def _district_sum_warnings(profile, end, district, value, exclude_pk) -> list[str]:
-    from .queries import district_orgs
 
     districts = district_orgs()
     rows = {
@@ -200,72 +197,7 @@ def _notify_reporter(dv: DataValue, title: str, body: str) -> None:
 
 
 def _bump() -> None:
-    from .queries import bump_values
-
     bump_values()
 
 
-# --- attainment -----------------------------------------------------------------------------------
-
-
-def due_periods(
-    profile: IndicatorProfile, start_year: int, as_of: dt.date, until: dt.date | None = None
-) -> list[dt.date]:
-    """Period ends from the plan's first year (to ``until``, the end of the plan) whose reporting
-    deadline has passed by ``as_of``. After a plan ends nothing more is due."""
-    out = []
-    end = period_end(min(as_of, until) if until else as_of, profile.frequency)
-    while end.year >= start_year:
-        if profile.due_date(end) < as_of:
-            out.append(end)
-        end = previous_period_end(end, profile.frequency)
-    return sorted(out)
-
-
-def overdue_periods(
-    profile: IndicatorProfile,
-    start_year: int,
-    as_of: dt.date,
-    reported: set[dt.date],
-    until: dt.date | None = None,
-) -> list[dt.date]:
-    """Due periods without a submitted or approved city value (within the last two years)."""
-    recent = max(start_year, (min(as_of, until) if until else as_of).year - 1)
-    return [p for p in due_periods(profile, recent, as_of, until) if p not in reported]
-
-
-def target_spec(target: Target) -> att.TargetSpec:
-    plan = target.plan
-    return att.spec_from(
-        target.value,
-        target.comparator,
-        target.value_max,
-        target.per_year,
-        target.year,
-        plan.period_start,
-        plan.period_end,
-    )
-
-
-# A service-radius target (服务半径小于1公里) is judged on the share of the area within that radius of
-# a facility, from the map's coverage analysis; this share counts as met unless the profile's
-# lower bound says otherwise.
-RADIUS_MET_SHARE = 95.0
-
-
-def assess_target(
-    target: Target, points, as_of: dt.date, profile: IndicatorProfile | None, overdue: bool
-) -> att.Attainment:
-    if profile and profile.kind == Kind.RADIUS:
-        spec = target_spec(target)
-        goal = float(profile.min_value) if profile.min_value is not None else RADIUS_MET_SHARE
-        spec = att.TargetSpec(value=goal, comparator=">=", deadline=spec.deadline, start=spec.start)
-        return att.assess(spec, points, as_of, baseline=None, overdue=overdue)
-    baseline = float(profile.baseline) if profile and profile.baseline is not None else None
-    cumulative = not profile or profile.kind != Kind.FLOW
-    return att.assess(
-        target_spec(target), points, as_of, baseline=baseline, overdue=overdue, cumulative=cumulative
-    )
-
-
-__all__ = ["Frequency", "ReportError", "assess_target", "save_value"]
+__all__ = ["Frequency", "ReportError", "save_value"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboards, views
+from . import views
 
 urlpatterns = [
     path("monitor/", views.monitor, name="monitor"),
@@ -8,9 +8,7 @@ urlpatterns = [
     path("monitor/values/<int:pk>/decide/", views.decide_value, name="value-decide"),
     path("monitor/import/", views.value_import, name="value-import"),
     path("monitor/template.xlsx", views.value_template, name="value-template"),
+    path("indicators/<int:pk>/", views.indicator_detail, name="indicator-detail"),
     path("indicators/<int:pk>/report/", views.report, name="indicator-report"),
     path("indicators/<int:pk>/profile/", views.profile_edit, name="indicator-profile"),
-    path("dashboard/", dashboards.overview, name="dashboard"),
-    path("dashboard/plans/<int:pk>/", dashboards.plan_dashboard, name="dashboard-plan"),
-    path("dashboard/units/<int:pk>/", dashboards.unit_dashboard, name="dashboard-unit"),
 ]

@@ -14,16 +14,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from newinfra.orgs.models import Organization, OrgKind
-from newinfra.orgs.permissions import is_office
-from newinfra.plans.models import Indicator, Plan
+from newinfra.orgs.permissions import is_office, member_required
+from newinfra.plans.compare import indicators_with_targets
+from newinfra.plans.models import Indicator, Plan, Target
 from newinfra.projects.models import Domain
-from newinfra.web import history
-from newinfra.web.tables import xlsx_response
-from newinfra.web.views import member_required
-from newinfra.web.workbooks import ImportFileError
+from newinfra.utilities import history
+from newinfra.utilities.tables import xlsx_response
+from newinfra.utilities.workbooks import ImportFileError
 
 from . import services
 from .attainment import RULE_TEXT, STATUS_LABELS
+from .charts import indicator_lines
 from .models import (
     DataValue,
     Frequency,
@@ -33,45 +34,14 @@ from .models import (
     period_label,
     previous_period_end,
 )
-from .queries import attainment_rows, district_orgs, domain_of
-
-DOMAIN_LABELS = dict(Domain.choices) | {"other": "其他"}
-
-
-def as_of_from(request) -> dt.date:
-    """The assessment date: ?as_of=YYYY-MM-DD, else today."""
-    raw = request.GET.get("as_of", "")
-    try:
-        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
-
-
-def as_of_choices(today: dt.date) -> list[tuple[str, str]]:
-    """Quarter ends of the plans' years, for looking back at any moment of the plan."""
-    years = Plan.objects.filter(is_active=True).values_list("period_start", "period_end")
-    first = min((a or b or today.year for a, b in years), default=today.year)
-    out = [(today.isoformat(), f"今天（{today:%Y-%m-%d}）")]
-    end = period_end(today, Frequency.QUARTER)
-    end = previous_period_end(end, Frequency.QUARTER)
-    while end.year >= first:
-        out.append((end.isoformat(), period_label(end, Frequency.QUARTER) + "末"))
-        end = previous_period_end(end, Frequency.QUARTER)
-    return out
-
-
-def row_dict(r) -> dict:
-    a = r.attainment
-    t = r.target
-    return {
-        "target": t,
-        "profile": r.profile,
-        "domain": DOMAIN_LABELS.get(domain_of(t.indicator.name, r.profile), "其他"),
-        "a": a,
-        "status": a.status,
-        "label": STATUS_LABELS[a.status],
-        "overdue": r.overdue,
-    }
+from .queries import (
+    DOMAIN_LABELS,
+    as_of_choices,
+    as_of_from,
+    attainment_rows,
+    district_orgs,
+    row_dict,
+)
 
 
 @member_required
@@ -445,7 +415,7 @@ def value_template(request):
 @member_required
 def value_import(request):
     """Upload values by the template: preview with every row's errors, then commit all-or-nothing."""
-    from newinfra.web import imports
+    from newinfra.utilities import imports
 
     from . import excel
 
@@ -463,3 +433,45 @@ def value_import(request):
             return response
         context.update(extra)
     return render(request, "indicators/import.html", context)
+
+
+@member_required
+def indicator_detail(request, pk: int):
+    indicator = get_object_or_404(indicators_with_targets(), pk=pk)
+    as_of = as_of_from(request)
+    context = indicator_context(indicator, as_of, request.user)
+    if request.GET.get("export") == "xlsx":
+        header = ["报告期", "全市"] + [d.name.removesuffix("政府") for d in context["districts"]]
+        rows = [
+            [r["label"], _value_cell(r["city"])] + [_value_cell(v) for v in r["districts"]]
+            for r in context["table"]
+        ]
+        return xlsx_response(
+            f"{indicator.name}.xlsx",
+            indicator.name[:28],
+            header,
+            rows,
+            [16] + [12] * (len(header) - 1),
+            request.script,
+        )
+    target_history = Target.history.filter(indicator_id=indicator.pk)
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "changes": history.changes(
+                target_history, limit=100, describe=lambda r: f"{r.indicator_as_written}（{r.text[:40]}）"
+            ),
+            "option": indicator_lines(context["chart"]),
+            "as_of": as_of,
+            "as_of_choices": as_of_choices(timezone.localdate()),
+            **context,
+        },
+    )
+
+
+def _value_cell(v):
+    if v is None:
+        return ""
+    return float(v.value) if v.status == "approved" else f"{v.value:g}（{v.get_status_display()}）"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from newinfra.utilities.decorators import requires
+
 from .models import Organization, OrgKind, Role
 
 # Units a plan names collectively, and who belongs to them: 各区政府 is every district government.
@@ -27,6 +29,10 @@ def membership(user):
 
 def can_read(user) -> bool:
     return membership(user) is not None or getattr(user, "is_superuser", False)
+
+
+# Every page reads by organisation: signed in, and a member of one.
+member_required = requires(can_read, "您的账号尚未分配单位，请联系管理员。")
 
 
 def is_office(user) -> bool:

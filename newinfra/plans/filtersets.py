@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from newinfra.orgs.models import Organization
-from newinfra.web.script import to_simplified
+from newinfra.utilities.script import to_simplified
 
 from .models import Target, Task
 

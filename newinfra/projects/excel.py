@@ -18,8 +18,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from newinfra.orgs.models import Organization, OrgKind, Role
 from newinfra.orgs.permissions import is_office, membership
-from newinfra.web import cells
-from newinfra.web.workbooks import (
+from newinfra.utilities import cells
+from newinfra.utilities.workbooks import (
     MAX_ROWS,
     ImportResult,
     dropdown,

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Count, Q, Sum
 
 from newinfra.orgs.models import Organization
-from newinfra.web.script import to_simplified
+from newinfra.utilities.script import to_simplified
 
 from .models import Domain, FlagKind, Project, ProjectFlag, Stage, Status
 

@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from newinfra.orgs.models import Role
-from newinfra.orgs.permissions import is_office, membership
-from newinfra.web import history
-from newinfra.web.tables import query_without, sort_and_page, xlsx_response
-from newinfra.web.views import member_required
-from newinfra.web.workbooks import ImportFileError
+from newinfra.orgs.permissions import is_office, member_required, membership
+from newinfra.utilities import history
+from newinfra.utilities.tables import query_without, sort_and_page, xlsx_response
+from newinfra.utilities.workbooks import ImportFileError
 
 from . import permissions as perm
 from . import services
@@ -603,7 +602,7 @@ def import_template(request, kind: str):
 @member_required
 def import_upload(request):
     """Upload → preview with every row's errors → commit all-or-nothing."""
-    from newinfra.web import imports
+    from newinfra.utilities import imports
 
     from . import excel
 

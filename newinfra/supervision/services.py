@@ -16,7 +16,7 @@ from newinfra.indicators.models import (
     period_label,
     previous_period_end,
 )
-from newinfra.indicators.services import REPORTED, overdue_periods
+from newinfra.indicators.queries import REPORTED, overdue_periods
 from newinfra.orgs.models import Organization, Role
 from newinfra.orgs.permissions import can_change_task, is_office, membership
 from newinfra.plans.models import Responsibility, Task
@@ -324,3 +324,24 @@ def remind(as_of: dt.date | None = None) -> dict:
         ):
             sent["orders"] += 1
     return sent
+
+
+def task_context(task: Task, user) -> dict:
+    """What the task page adds: status, progress by quarter with evidence, orders, closure."""
+    state = state_of(task)
+    return {
+        "task_state": state,
+        "progress_reports": ProgressReport.objects.filter(task=task)
+        .select_related("organization", "posted_by")
+        .prefetch_related("evidence")[:40],
+        "progress_statuses": [c for c in TaskStatus.choices if c[0] != TaskStatus.CLOSED],
+        "orders": task.orders.select_related("organization"),
+        "closures": task.closure_requests.select_related("organization", "decided_by"),
+        "can_request_closure": state.status != TaskStatus.CLOSED
+        and membership(user) is not None
+        and membership(user).role == "responsible"
+        and can_change_task(user, task),
+        "can_decide_closure": is_office(user),
+        "can_order": is_office(user),
+        "reporting_units": reporting_units(task),
+    }

@@ -14,14 +14,13 @@ from django.views.decorators.http import require_POST
 
 from newinfra.indicators.models import Frequency, period_label
 from newinfra.orgs.models import Organization
-from newinfra.orgs.permissions import is_office, membership
+from newinfra.orgs.permissions import is_office, member_required, membership
 from newinfra.plans.models import Indicator, Task
-from newinfra.web import history
-from newinfra.web.tables import xlsx_response
-from newinfra.web.views import member_required
+from newinfra.utilities import history
+from newinfra.utilities.tables import xlsx_response
 
 from . import services
-from .models import ClosureRequest, Notice, ProgressReport, SupervisionOrder, TaskStatus
+from .models import ClosureRequest, Notice, SupervisionOrder
 
 
 @member_required
@@ -252,27 +251,6 @@ def closure_decide(request, pk: int):
         for m in exc.messages:
             messages.error(request, m)
     return redirect("task-detail", req.task_id)
-
-
-def task_context(task: Task, user) -> dict:
-    """What the task page adds: status, progress by quarter with evidence, orders, closure."""
-    state = services.state_of(task)
-    return {
-        "task_state": state,
-        "progress_reports": ProgressReport.objects.filter(task=task)
-        .select_related("organization", "posted_by")
-        .prefetch_related("evidence")[:40],
-        "progress_statuses": [c for c in TaskStatus.choices if c[0] != TaskStatus.CLOSED],
-        "orders": task.orders.select_related("organization"),
-        "closures": task.closure_requests.select_related("organization", "decided_by"),
-        "can_request_closure": state.status != TaskStatus.CLOSED
-        and membership(user) is not None
-        and membership(user).role == "responsible"
-        and services.can_change_task(user, task),
-        "can_decide_closure": is_office(user),
-        "can_order": is_office(user),
-        "reporting_units": services.reporting_units(task),
-    }
 
 
 @member_required

@@ -1,4 +1,4 @@
-from .script import SCRIPTS
+from newinfra.utilities.script import SCRIPTS
 
 
 def navigation(request) -> dict:

@@ -9,7 +9,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from newinfra.evaluation.models import Evaluation, Phase
-from newinfra.evaluation.views import freeze
+from newinfra.evaluation.services import freeze
 from newinfra.indicators import services
 from newinfra.indicators.models import DataValue
 from newinfra.plans.models import Indicator

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 from rest_framework.test import APIClient
 
-from newinfra.indicators import services
+from newinfra.indicators import queries, services
 from newinfra.indicators.models import DataValue, IndicatorProfile, Kind, ValueStatus, previous_period_end
 from newinfra.indicators.queries import attainment_rows, district_orgs
 from newinfra.projects.tests.helpers import client_for, user
@@ -158,7 +158,7 @@ def test_the_service_radius_target_takes_its_status_from_the_maps_coverage():
     assert row.points, "the demo coverage analysis is the indicator's value"
     share = row.points[-1][1]
     assert row.attainment.current == share
-    assert row.attainment.met == (share >= services.RADIUS_MET_SHARE)
+    assert row.attainment.met == (share >= queries.RADIUS_MET_SHARE)
 
 
 def test_the_map_colours_districts_by_a_broken_down_indicator():

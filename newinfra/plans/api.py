@@ -1,37 +1,15 @@
+"""REST API of plans, sections, tasks, targets and indicators: serializers and viewsets together."""
+
+from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
 
-from newinfra.orgs.models import Organization
-from newinfra.plans.models import Indicator, Plan, Responsibility, Section, Target, Task
+from newinfra.orgs.permissions import is_office
 
-
-class OrganizationSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
-
-    class Meta:
-        model = Organization
-        fields = ["id", "name", "kind", "kind_display", "code", "parent", "aliases", "is_active"]
-
-    def validate(self, attrs):
-        instance = Organization(
-            **{
-                **(
-                    {}
-                    if not self.instance
-                    else {"name": self.instance.name, "kind": self.instance.kind, "code": self.instance.code}
-                ),
-                **attrs,
-            }
-        )
-        from django.core.exceptions import ValidationError as DjangoValidationError
-
-        try:
-            instance.clean()
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from exc
-        attrs["code"] = instance.code
-        return attrs
+from .compare import indicators_with_targets
+from .filtersets import TargetFilterSet, TaskFilterSet
+from .models import Indicator, Plan, Responsibility, Section, Target, Task
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -149,3 +127,63 @@ class IndicatorSerializer(serializers.ModelSerializer):
         from newinfra.plans.compare import has_conflict
 
         return has_conflict(obj.active_targets)
+
+
+class PlanViewSet(viewsets.ModelViewSet):
+    serializer_class = PlanSerializer
+    queryset = (
+        Plan.objects.filter(is_active=True)
+        .annotate(
+            task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
+            target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+        )
+        .order_by("id")
+    )
+    http_method_names = ["get", "patch", "head", "options"]
+
+
+class SectionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SectionSerializer
+    queryset = Section.objects.order_by("plan_id", "order")
+    filterset_fields = ["plan"]
+
+
+class TaskViewSet(viewsets.ModelViewSet):
+    serializer_class = TaskSerializer
+    filterset_class = TaskFilterSet
+    http_method_names = ["get", "patch", "put", "head", "options"]
+    queryset = (
+        Task.objects.filter(is_active=True)
+        .select_related("section", "plan")
+        .prefetch_related(
+            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("organization"))
+        )
+        .order_by("plan_id", "order")
+    )
+
+    def perform_update(self, serializer):
+        # A responsible unit reports progress; the task's wording belongs to the programme office.
+        if not is_office(self.request.user):
+            changed = {
+                k for k, v in serializer.validated_data.items() if getattr(serializer.instance, k) != v
+            }
+            if changed - {"progress_note"}:
+                raise PermissionDenied("责任单位只能填写进展情况，任务内容由统筹办维护。")
+        serializer.save()
+
+
+class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilterSet
+    queryset = (
+        Target.objects.filter(is_active=True, plan__is_active=True)
+        .select_related("indicator", "task")
+        .order_by("plan_id", "order")
+    )
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = IndicatorSerializer
+
+    def get_queryset(self):
+        return indicators_with_targets().order_by("name")

@@ -6,19 +6,16 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from newinfra.indicators import charts
+from newinfra.indicators.attainment import RULE_TEXT, STATUS_LABELS
+from newinfra.indicators.queries import DOMAIN_LABELS, as_of_choices, as_of_from, attainment_rows, row_dict
 from newinfra.orgs.models import Organization
-from newinfra.orgs.permissions import responsible_ids
+from newinfra.orgs.permissions import member_required, responsible_ids
 from newinfra.plans.models import Plan, Responsibility, Task
 from newinfra.projects.permissions import invisible_projects, visibility_scope, visible_projects
 from newinfra.projects.stats_cache import cached_statistics
 from newinfra.supervision.models import TaskState, TaskStatus
-from newinfra.web.tables import xlsx_response
-from newinfra.web.views import member_required
-
-from . import charts
-from .attainment import RULE_TEXT, STATUS_LABELS
-from .queries import attainment_rows
-from .views import DOMAIN_LABELS, as_of_choices, as_of_from, row_dict
+from newinfra.utilities.tables import xlsx_response
 
 STATUS_ORDER = ["green", "amber", "red", "grey"]
 
@@ -94,7 +91,7 @@ def overview(request):
     overdue = sum(len(r["overdue"]) for r in rows)
     return render(
         request,
-        "indicators/overview.html",
+        "web/overview.html",
         {
             "as_of": as_of,
             "as_of_choices": as_of_choices(timezone.localdate()),
@@ -175,7 +172,7 @@ def plan_dashboard(request, pk: int):
         )
     return render(
         request,
-        "indicators/plan_dashboard.html",
+        "web/plan_dashboard.html",
         {
             "plan": plan,
             "as_of": as_of,
@@ -246,7 +243,7 @@ def unit_dashboard(request, pk: int):
         status_counts[status] += 1
     return render(
         request,
-        "indicators/unit_dashboard.html",
+        "web/unit_dashboard.html",
         {
             "org": org,
             "as_of": as_of,

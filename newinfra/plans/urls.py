@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("plans/", views.plan_list, name="plan-list"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/upload/", views.plan_upload, name="plan-upload"),
+    path("ledger/", views.ledger, name="ledger"),
+    path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+    path("tasks/<int:pk>/progress/", views.task_progress, name="task-progress"),
+    path("my-tasks/", views.my_tasks, name="my-tasks"),
+    path("targets/", views.target_list, name="target-list"),
+]
