@@ -62,6 +62,11 @@ _PROTECTED = ["资料室", "档案资料", "智慧城市", "新闻资讯", "财�
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
+# Small and other look-alike full stops used after item numbers (1﹒, 1･) and the
+# square brackets of document numbers and responsibility notes stay one character each.
+_FULLWIDTH[0xFE52] = ord(".")  # ﹒ small full stop
+_FULLWIDTH[0xFF65] = ord(".")  # ･ half-width katakana middle dot
+_FULLWIDTH[0x2024] = ord(".")  # ․ one dot leader
 # Output strings keep Chinese punctuation as written; only full-width digits, letters and
 # spaces become half-width (５Ｇ → 5G).
 _FULLWIDTH_ALNUM = {

@@ -90,6 +90,10 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
 
     for block in sk.blocks:
         if block.start < sk.preamble_end:
+            # Before the first heading only a paragraph that states goals with a deadline
+            # (总体发展目标，到2025年，…) holds targets; the rest is title, notice and preface.
+            for a, b in _goal_paragraphs(work, block.start, min(block.end, sk.preamble_end)):
+                doc.targets.extend(find_targets(src, work, a, b, script, None, None, period_start, True))
             continue
         section = _path(block.path)
         goal = any(GOAL_SECTION.search(h.title) for h in block.path)
@@ -99,6 +103,18 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
         doc.targets.extend(find_table_targets(src, work, block.start, block.end, script, section or None))
     doc.targets.sort(key=lambda t: src.find(t.text))
     return doc
+
+
+PREAMBLE_GOAL = re.compile(r"目标.{0,12}?(?:到|至)\s*20\d{2}\s*年")
+
+
+def _goal_paragraphs(work: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for line in work[start:end].split("\n"):
+        if PREAMBLE_GOAL.search(line):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
 
 
 def _starts_block(line: str) -> bool:

@@ -20,6 +20,7 @@ from .numerals import chinese_to_int
 MAGNITUDE = {"万亿": 10**12, "千万": 10**7, "百万": 10**6, "亿": 10**8, "万": 10**4, "千": 10**3, "百": 100}
 UNITS = sorted(
     "平方公里 平方米 万千瓦 千瓦时 千瓦 兆瓦 公里 千米 次/天 个百分点 百分点 % PF PB TB EB Gbps Mbps GW MW kW km "
+    "Tbps PFLOPS EFLOPS TFLOPS Flops ms 毫秒 微秒 兆 "
     "个 座 根 户 家 元 台 项 所 条 处 套 人 名 亩 吨 辆 架 艘 部 款 只 张 件 场 宗 栋 间 床 倍 米 路 批次 种 类 "
     "片 篇 支 颗 块 张 位 人次 万人次".split(),
     key=len,
@@ -196,6 +197,10 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
             continue  # 第三条, 十大, 一条龙, 分成三个
         if m.group("num") == "一" and (work[b : b + 1] == "一" or work[a - 1 : a] == "成"):
             continue  # 一家一档; 形成一个良性循环
+        if work[a - 1 : a] in QUOTE_OPEN or (
+            m.group("num") == "一" and re.match(r"[、,，”」]", work[b + 2 : b + 3])
+        ):
+            continue  # “一套材料、一表登记”: a slogan, not a count
         value = chinese_to_int(m.group("num"))
         if value is None:
             continue
@@ -315,11 +320,29 @@ def find_targets(
         first = work[sentences[0][0] : sentences[0][1]] if sentences else ""
         ys = _deadline_years(first[:20], 0, period_start)
         default_year = ys[0][1] if ys else None
+    # A sentence that opens with its deadline (到2025年，…) governs the figures of the sentences
+    # after it in the same paragraph, and of the lines after it when it ends with a colon.
+    carry_year: int | None = None
+    prev_achieved = False
     for s_start, s_end in sentences:
+        ends_paragraph = work[s_end : s_end + 1] == "\n" and not work[s_start:s_end].rstrip().endswith(
+            (":", "：")
+        )
+        year_here = carry_year
+        if ends_paragraph:
+            carry_year = None
         if work.count("\t", s_start, s_end) >= 2:
             continue  # a table row: tables.py reads those
         # Analyse the sentence without soft line breaks and stray spaces; idx maps back.
         w, idx = _compact(work, s_start, s_end)
+        leading = [y for off, y in _deadline_years(w[:24], 0, period_start) if off <= 12]
+        if leading:
+            year_here = leading[0]
+            if not ends_paragraph:
+                carry_year = leading[0]
+        # 其中… after a sentence of figures already achieved breaks those figures down.
+        achieved_here = prev_achieved and w.lstrip().startswith("其中")
+        prev_achieved = bool(ACHIEVED.search(w)) or achieved_here
 
         def source(a: int, b: int, idx=idx) -> str:
             return src[idx[a] : idx[b - 1] + 1] if b > a else ""
@@ -342,7 +365,7 @@ def find_targets(
             near = w[near_start : men.start].rstrip()
             after_full = w[men.end : c_end]
             prev_end = men.end
-            if ACHIEVED.search(w[0 : men.start]):
+            if achieved_here or ACHIEVED.search(w[0 : men.start]):
                 continue
             if SUBSIDY.search(prefix) or SUBSIDY.search(after_full[:6]):
                 continue
@@ -369,6 +392,8 @@ def find_targets(
                 np_after = ""  # 充电桩1.2万根、换电站50座: a list of noun-number pairs
             elif np_after.startswith("(") and np_after.endswith(")"):
                 np_after = ""
+            elif np_after[:1] in '”」』’"':
+                np_after = ""  # “城区1ms、中心城市间5ms”: the number closes a quoted phrase
             elif len(np_after) > 4 and np_after.endswith("建设"):  # 三座智能变电站建设
                 np_end -= 2
                 np_after = np_after[:-2]
@@ -398,7 +423,8 @@ def find_targets(
             # The deadline: the nearest one before the number in the sentence, else one after it.
             before_years = [y for off, y in years if off < men.start]
             after_years = [y for off, y in years if men.start < off < c_end]  # same clause
-            year = before_years[-1] if before_years else (after_years[0] if after_years else default_year)
+            fallback = year_here if year_here is not None else default_year
+            year = before_years[-1] if before_years else (after_years[0] if after_years else fallback)
             per_year = bool(re.search(r"(每年|年均|平均每年|每年度)", prefix))
             comparator = _comparator(prefix, near, post, w[men.end : men.end + 1])
             unit = men.unit

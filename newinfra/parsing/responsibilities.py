@@ -15,10 +15,19 @@ from dataclasses import dataclass, field
 from .normalise import SOFT_BREAK, mainland
 
 LABEL = re.compile(
-    r"(主要责任单位|责任单位|牵头单位|配合单位|协办单位|参与单位|主办单位|责任部门|牵头部门|配合部门|"
-    r"实施单位|责任主体|主责单位)\s*[:：]?"
+    r"(主要责任单位|牵头考核单位|责任单位|牵头单位|配合单位|协办单位|参与单位|主办单位|责任部门|牵头部门|配合部门|"
+    r"实施单位|责任主体|主责单位|考核单位)\s*[:：]?"
 )
-LEAD_LABELS = ("牵头单位", "牵头部门", "主办单位", "主责单位")
+LEAD_LABELS = ("牵头单位", "牵头部门", "主办单位", "主责单位", "牵头考核单位")
+# A group inside a responsibility parenthesis that states a time limit or a result, not a unit:
+# （…牵头，…配合；2024年底前完成） / （5月底取得明显成效并持续推进，牵头考核单位：…）.
+TIME_OR_NOTE = re.compile(
+    r"(\d{4}\s*年|\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|年底|月底|季度|底前|前完成|年内|长期|持续推进|持续开展|"
+    r"取得|完成|成效|见效|到位|实现|启动|基本建成)"
+)
+# A parenthesis inside a unit's name that only lists levels of government stays part of it:
+# 各县(市、区)人民政府, 各街道(功能区), 各市(州)数据管理部门.
+LEVEL_PAREN = re.compile(r"\(([市区县州镇乡旗盟街道功能特新开发、,，]{1,10})\)")
 # What closes a group of units and what it says about them.
 ROLE_TAIL = re.compile(
     r"(按职责分工负责|按职责分工落实|按职能分工负责|按职责负责|分工负责|共同负责|负责落实|负责|牵头落实|"
@@ -67,11 +76,11 @@ def find_parentheses(work: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, depth, open_at = [], 0, 0
     for i in range(start, end):
         ch = work[i]
-        if ch == "(":
+        if ch in "(〔":
             if depth == 0:
                 open_at = i
             depth += 1
-        elif ch == ")" and depth:
+        elif ch in ")〕" and depth:
             depth -= 1
             if depth == 0:
                 spans.append((open_at, i + 1))
@@ -101,17 +110,22 @@ def _clean(item: str) -> tuple[str, bool]:
     m = re.search(r"\((牵头|牵头单位|主责)\)", item)
     if m:
         lead = True
+    kept = [(mm.group(0), f"\x00{i}\x00") for i, mm in enumerate(LEVEL_PAREN.finditer(item))]
+    for text, mark in kept:
+        item = item.replace(text, mark, 1)
     item = re.sub(r"\([^()]*\)", "", item).strip()
     changed = True
     while changed:
         changed = False
-        for pattern in (r"等(相关|有关)?(单位|部门|机构)?$", ROLE_TAIL.pattern):
+        for pattern in (r"等([\u4e00-\u9fff]{0,6}(单位|部门|机构))?$", ROLE_TAIL.pattern):
             new = re.sub(pattern, "", item).strip()
             if new != item:
                 if pattern == ROLE_TAIL.pattern and re.search(r"牵头(负责|落实)?$", item):
                     lead = True
                 item, changed = new, True
     item = re.sub(r"^(由|请|会同|联合)", "", item)
+    for text, mark in kept:
+        item = item.replace(mark, text)
     return item.strip(" ,;:"), lead
 
 
@@ -124,7 +138,8 @@ def _has_own_prefix(name: str) -> bool:
 
 
 def _is_bare(name: str) -> bool:
-    return len(name) <= 4 and not ORG_END.search(name) and name not in SINGLE_UNITS
+    short = LEVEL_PAREN.sub("", name)
+    return len(short) <= 4 and not ORG_END.search(short) and name not in SINGLE_UNITS
 
 
 def _expand_group(items: list[str], prefix: str | None) -> tuple[list[str], str | None]:
@@ -139,6 +154,10 @@ def _expand_group(items: list[str], prefix: str | None) -> tuple[list[str], str 
             continue
         m = SUFFIX_SPLIT.match(nxt)
         suffix = m.group(2) if m else nxt[len(out[i]) :]
+        bare = LEVEL_PAREN.sub("", out[i])
+        tail = re.match(r"^.{1,6}?(?:新区|开发区|区|县|市|州)(.{2,})$", nxt)
+        if bare.startswith("各") and re.search(r"(市|区|县|州)$", bare) and tail:
+            suffix = tail.group(1)  # 各市(州)、贵安新区数据管理部门 → 各市(州)数据管理部门
         if suffix:
             out[i] = out[i] + suffix
     # Prefix: the level of the first item carries over the items that have none of their own.
@@ -166,14 +185,24 @@ def _labelled_segments(content: str) -> list[tuple[bool, str]]:
     return out
 
 
+def _is_time_or_note(group: str) -> bool:
+    """A time limit or a remark inside a responsibility parenthesis (2024年底前完成)."""
+    return bool(TIME_OR_NOTE.search(group)) and not ORG_END.search(_clean(group)[0])
+
+
 def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str], list[str]]:
     """(lead units, all units) named in the inside of a responsibility parenthesis."""
     resp = Responsibility()
+    content = content.replace("〔", "(").replace("〕", ")").replace("［", "(").replace("］", ")")
+    # A remark after the list, in a sentence of its own: (责任单位:…。除专门列出外,…不再重复)
+    head, _, rest = content.partition("。")
+    if rest and not LABEL.search(rest) and not ROLE_WORD.search(rest):
+        content = head
     for seg_lead, segment in _labelled_segments(content):
         # Commas separate groups with their own role word (A牵头,B、C配合).
         for group in re.split(r"[,，]", segment):
             group = group.strip()
-            if not group:
+            if not group or _is_time_or_note(group):
                 continue
             prefix: str | None = None  # a leading 市/省 distributes over a 、-list, not past a comma
             group_lead = seg_lead or bool(re.search(r"牵头(负责|落实)?$", group))
@@ -188,6 +217,10 @@ def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str]
             for name, lead in zip(names, leads, strict=True):
                 resp.add(mainland(name, script), lead or group_lead)
     return resp.lead_units, resp.all_units
+
+
+def _square_to_round(text: str) -> str:
+    return text.replace("〔", "(").replace("〕", ")")
 
 
 def _looks_like_unit_list(content: str) -> bool:
@@ -230,7 +263,9 @@ def _sentence_unit_list(sentence: str) -> bool:
     return all(n and len(n) <= 20 and (ORG_END.search(n) or n in SINGLE_UNITS) for n in names)
 
 
-RE_LABEL_LINE = re.compile(r"(责任单位|牵头单位|责任部门|牵头部门)[:：]\s*([^()\n。]+)")
+RE_LABEL_LINE = re.compile(
+    r"(牵头考核单位|责任单位|牵头单位|配合单位|协办单位|责任部门|牵头部门|配合部门)[:：]\s*([^()\n。]+)"
+)
 
 
 def find_responsibilities(src: str, work: str, start: int, end: int, script: str) -> Responsibility:
@@ -239,7 +274,7 @@ def find_responsibilities(src: str, work: str, start: int, end: int, script: str
     spans = find_parentheses(work, start, end)
     found: list[tuple[int, int, str]] = []
     for a, b in spans:
-        content = work[a + 1 : b - 1].replace(SOFT_BREAK, "")
+        content = _square_to_round(work[a + 1 : b - 1].replace(SOFT_BREAK, ""))
         after = work[b : b + 1]
         at_sentence_end = after in ("", "。", ";", "\n", ".") or b >= end
         if _looks_like_unit_list(content) or (at_sentence_end and _unmarked_unit_list(content)):

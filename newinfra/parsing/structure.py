@@ -21,9 +21,11 @@ RE_CN_DUN = re.compile(rf"^({CN})\s*[、.]\s*(?!是)(.+)$")
 RE_CN_PAREN = re.compile(rf"^\(\s*({CN})\s*\)\s*(.*)$")
 # Task items.
 RE_ARTICLE = re.compile(rf"^第\s*({CN}|\d+)\s*条\s*(.*)$")
-RE_ARABIC = re.compile(r"^(\d{1,3})\s*(?:[.、]|\.(?=\s))\s*(?!\d)(.*)$")
+RE_ARABIC = re.compile(r"^(\d{1,3})\s*(?:[.、]|\)(?!\s*$))\s*(?!\d)(.*)$")
 RE_ARABIC_PAREN = re.compile(r"^\(\s*(\d{1,3})\s*\)\s*(.*)$")
 RE_CIRCLED = re.compile(r"^([①-⑳])\s*(.*)$")
+# 一是…/二是… paragraphs: items only where a plan numbers its tasks no other way.
+RE_SHI = re.compile(rf"^({CN})是\s*(?![的否不])(.+)$")
 
 HEADING_RANK = {"chapter": 0, "section": 1, "cn_dun": 2, "cn_paren": 3}
 PLAN_WORDS = re.compile(r"(方案|计划|规划|意见|办法|措施|纲要|要点|通知|决定|政策|行动)")
@@ -110,6 +112,7 @@ def classify(line: Line, src: str, script: str) -> tuple[str, str, str, int] | N
         ("arabic_paren", RE_ARABIC_PAREN),
         ("arabic", RE_ARABIC),
         ("circled", RE_CIRCLED),
+        ("shi", RE_SHI),
     ):
         m = rx.match(t)
         if not m:
@@ -129,6 +132,11 @@ def classify(line: Line, src: str, script: str) -> tuple[str, str, str, int] | N
             return kind, f"({num})", rest, rest_off
         if kind == "circled":
             return kind, str(ord(num) - ord("①") + 1), rest, rest_off
+        if kind == "shi":
+            n = chinese_to_int(num)
+            if n is None or n > 20:
+                continue
+            return kind, str(n), rest, rest_off
         return kind, num, rest, rest_off
     return None
 
@@ -189,6 +197,8 @@ def build_skeleton(src: str, work: str, script: str) -> Skeleton:
         (k for k in ("article", "arabic", "arabic_paren", "circled") if _count_sequence(classified, k) >= 1),
         None,
     )
+    if task_kind is None and _count_sequence(classified, "shi") >= 2:
+        task_kind = "shi"  # 一是… 二是… paragraphs, and at least two of them
     heading_kinds = sorted((k for k in kinds_present if k in HEADING_RANK), key=HEADING_RANK.get)
     levels = {k: i + 1 for i, k in enumerate(heading_kinds)}
 
