@@ -39,6 +39,7 @@ CN_NUMBER = re.compile(
     + CN_UNITS
     + r"个])(?P<post>以上|左右)?"
 )
+HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千]")
 CLAUSE_BREAK = re.compile(r"[,，;；:：!?！？]")
 SENTENCE_BREAK = re.compile(r"[。;；!?！？\n]")
 YEAR = re.compile(
@@ -321,25 +322,36 @@ def find_targets(
         ys = _deadline_years(first[:20], 0, period_start)
         default_year = ys[0][1] if ys else None
     # A sentence that opens with its deadline (到2025年，…) governs the figures of the sentences
-    # after it in the same paragraph, and of the lines after it when it ends with a colon.
-    carry_year: int | None = None
+    # after it in the same paragraph; ending with a colon, it governs the list of lines below it
+    # (up to a blank line).
+    para_year: int | None = None
+    list_year: int | None = None
     prev_achieved = False
     for s_start, s_end in sentences:
-        ends_paragraph = work[s_end : s_end + 1] == "\n" and not work[s_start:s_end].rstrip().endswith(
-            (":", "：")
-        )
-        year_here = carry_year
-        if ends_paragraph:
-            carry_year = None
+        line_end = work[s_end : s_end + 1] == "\n"
+        if work[s_start:s_end].strip() == "":
+            if line_end and "\n" in work[max(start, s_start - 1) : s_start]:
+                list_year = None  # a blank line closes a list
+            if line_end:
+                para_year = None
+            continue
+        year_here = para_year if para_year is not None else list_year
+        if line_end:
+            para_year = None
         if work.count("\t", s_start, s_end) >= 2:
             continue  # a table row: tables.py reads those
+        if not HAS_NUMBER.search(work, s_start, s_end):
+            prev_achieved = bool(ACHIEVED.search(work, s_start, s_end))
+            continue  # no figure and no year: nothing to read or to carry
         # Analyse the sentence without soft line breaks and stray spaces; idx maps back.
         w, idx = _compact(work, s_start, s_end)
         leading = [y for off, y in _deadline_years(w[:24], 0, period_start) if off <= 12]
         if leading:
             year_here = leading[0]
-            if not ends_paragraph:
-                carry_year = leading[0]
+            if w.rstrip().endswith((":", "：")):
+                list_year = leading[0]
+            elif not line_end:
+                para_year = leading[0]
         # 其中… after a sentence of figures already achieved breaks those figures down.
         achieved_here = prev_achieved and w.lstrip().startswith("其中")
         prev_achieved = bool(ACHIEVED.search(w)) or achieved_here

@@ -19,6 +19,8 @@ LABEL = re.compile(
     r"实施单位|责任主体|主责单位|考核单位)\s*[:：]?"
 )
 LEAD_LABELS = ("牵头单位", "牵头部门", "主办单位", "主责单位", "牵头考核单位")
+# Labels of a time limit inside a responsibility note; what follows them is not a unit.
+TIME_LABEL = re.compile(r"(完成时限|完成时间|时间节点|时限要求|时限)\s*[:：]")
 # A group inside a responsibility parenthesis that states a time limit or a result, not a unit:
 # （…牵头，…配合；2024年底前完成） / （5月底取得明显成效并持续推进，牵头考核单位：…）.
 TIME_OR_NOTE = re.compile(
@@ -193,6 +195,7 @@ def _is_time_or_note(group: str) -> bool:
 def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str], list[str]]:
     """(lead units, all units) named in the inside of a responsibility parenthesis."""
     resp = Responsibility()
+    content = re.split(TIME_LABEL, content)[0]  # (责任单位:…;完成时限:2024年12月底前)
     content = content.replace("〔", "(").replace("〕", ")").replace("［", "(").replace("］", ")")
     # A remark after the list, in a sentence of its own: (责任单位:…。除专门列出外,…不再重复)
     head, _, rest = content.partition("。")

@@ -1,0 +1,209 @@
+"""Conventions of real plans of other cities (issue 14), one rule each.
+
+Every case is written the way a plan office writes it; the expected output follows
+../shared/plan-format.md.
+"""
+
+import pytest
+
+from newinfra.parsing import parse_text
+from newinfra.parsing.responsibilities import parse_unit_list
+
+HEADING = "二、重点任务\n（一）加快网络建设\n"
+
+
+def plan(text: str) -> dict:
+    return parse_text(text).to_dict()
+
+
+def item_targets(text: str) -> list[dict]:
+    return plan("一、重点任务\n1.建设。" + text)["targets"]
+
+
+# ---- numbering ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("1.", "2."),
+        ("1．", "2．"),
+        ("1﹒", "2﹒"),
+        ("1 ﹒ ", "2 ﹒ "),
+        ("1、", "2、"),
+        ("1)", "2)"),
+        ("1）", "2）"),
+        ("（1）", "（2）"),
+        ("①", "②"),
+        ("一是", "二是"),
+    ],
+)
+def test_every_item_numbering_gives_the_tasks(first, second):
+    doc = plan(
+        HEADING + f"{first}加快建设5G基站。新建基站100个。（责任单位：市工业和信息化局）\n"
+        f"{second}推进千兆光网建设。（市通信管理局牵头，各区政府配合）\n"
+    )
+    tasks = doc["tasks"]
+    assert [t["number"] for t in tasks] == ["1", "2"]
+    assert tasks[0]["title"] == "加快建设5G基站"
+    assert tasks[0]["all_units"] == ["市工业和信息化局"]
+    assert tasks[1]["lead_units"] == ["市通信管理局"]
+    assert tasks[1]["all_units"] == ["市通信管理局", "各区政府"]
+    assert [(t["value"], t["task_number"]) for t in doc["targets"]] == [(100, "1")]
+
+
+def test_a_single_yi_shi_paragraph_is_prose_not_a_task():
+    doc = plan("一、发展现状\n一是电动汽车快速增长。全省电动汽车保有量持续提升。\n")
+    assert doc["tasks"] == []
+
+
+def test_yi_shi_does_not_compete_with_real_item_numbers():
+    doc = plan(HEADING + "1.建设基站。一是新建宏站。\n二是新建微站。\n2.建设光网。\n")
+    assert [t["number"] for t in doc["tasks"]] == ["1", "2"]
+
+
+# ---- responsibility lines and parentheses --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("after_item", "lead", "units"),
+    [
+        ("责任单位：市发展改革委、市财政局", [], ["市发展改革委", "市财政局"]),
+        (
+            "牵头单位：市科技局；配合单位：市财政局、教育局",
+            ["市科技局"],
+            ["市科技局", "市财政局", "市教育局"],
+        ),
+        (
+            "牵头单位：市发改委\n责任单位：市市场监管局、市财政局等市级相关单位，各区县政府\n完成时限：2024年6月底前",
+            ["市发改委"],
+            ["市发改委", "市市场监管局", "市财政局", "各区县政府"],
+        ),
+        ("牵头单位：市发改委\n配合单位：市财政局", ["市发改委"], ["市发改委", "市财政局"]),
+        ("牵头考核单位：市审批服务局", ["市审批服务局"], ["市审批服务局"]),
+    ],
+)
+def test_responsibility_lines_after_an_item(after_item, lead, units):
+    doc = plan(HEADING + "1.优化审批服务。压缩审批时限。\n" + after_item + "\n2.加强监管。\n")
+    task = doc["tasks"][0]
+    assert (task["lead_units"], task["all_units"]) == (lead, units)
+    assert doc["tasks"][1]["all_units"] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "lead", "units"),
+    [
+        ("市发展改革委牵头，市财政局配合；2024年底前完成", ["市发展改革委"], ["市发展改革委", "市财政局"]),
+        ("5月底取得明显成效并持续推进，牵头考核单位：市审批服务局", ["市审批服务局"], ["市审批服务局"]),
+        ("责任单位：市工业和信息化局；完成时限：2025年12月底前", [], ["市工业和信息化局"]),
+        (
+            "市政务服务数据管理局牵头，各区政府负责；持续推进",
+            ["市政务服务数据管理局"],
+            ["市政务服务数据管理局", "各区政府"],
+        ),
+        (
+            "责任单位：省大数据局、省工业和信息化厅。除专门列出外，以下任务均涉及各市数据管理部门，不再重复",
+            [],
+            ["省大数据局", "省工业和信息化厅"],
+        ),
+        ("责任单位：市财政局等市直有关单位", [], ["市财政局"]),
+    ],
+)
+def test_time_limits_and_remarks_are_not_units(content, lead, units):
+    assert parse_unit_list(content) == (lead, units)
+
+
+def test_a_time_limit_beside_the_units_in_an_item():
+    doc = plan(
+        HEADING + "1.推进数据共享。建成共享平台。（市政务服务数据管理局牵头，市公安局配合；2024年底前完成）\n"
+    )
+    task = doc["tasks"][0]
+    assert task["lead_units"] == ["市政务服务数据管理局"]
+    assert task["all_units"] == ["市政务服务数据管理局", "市公安局"]
+
+
+@pytest.mark.parametrize(
+    ("parenthesis", "units"),
+    [
+        ("（市发改局、各县（市、区）人民政府按职责分工负责）", ["市发改局", "各县(市、区)人民政府"]),
+        ("（责任单位：区政府有关部门，各街道（功能区））", ["区政府有关部门", "各街道(功能区)"]),
+        (
+            "（责任单位：省大数据局，各市〔州〕、贵安新区数据管理部门）",
+            ["省大数据局", "各市(州)数据管理部门", "贵安新区数据管理部门"],
+        ),
+        (
+            "〔市工信局牵头，市科技局、各县（市、区）人民政府按职责分工负责〕",
+            ["市工信局", "市科技局", "各县(市、区)人民政府"],
+        ),
+    ],
+)
+def test_collective_units_are_kept_whole(parenthesis, units):
+    doc = plan(HEADING + "1.发展电子信息产业。培育龙头企业。" + parenthesis + "\n")
+    assert doc["tasks"][0]["all_units"] == units
+
+
+# ---- targets --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "comparator"),
+    [
+        ("互联网省际出口带宽达到98Tbps。", 98, "Tbps", ">="),
+        ("骨干网络带宽达到400Gbps。", 400, "Gbps", ">="),
+        ("高性能计算峰值算力超过300PFLOPS。", 300, "PFLOPS", ">"),
+        ("数据中心网络时延低于20ms。", 20, "ms", "<"),
+        ("城区网络时延控制在5毫秒以内。", 5, "毫秒", "<="),
+        ("家庭宽带接入速率达到1000兆。", 1000, "兆", ">="),
+        ("建成公共充电桩500台。", 500, "台", ">="),  # 建成 counts as at least
+        ("推广应急通信装备20套。", 20, "套", "="),
+        ("实施数字化改造项目30项。", 30, "项", "="),
+        ("开展数字技能培训5000人次。", 5000, "人次", "="),
+        ("开展数字技能培训1.2万人次以上。", 12000, "人次", ">="),
+    ],
+)
+def test_measure_words(text, value, unit, comparator):
+    got = item_targets(text)
+    assert [(t["value"], t["unit"], t["comparator"]) for t in got] == [(value, unit, comparator)]
+
+
+def test_a_goal_sentence_governs_the_figures_after_it_in_its_paragraph():
+    doc = plan(
+        "一、总体要求和工作目标\n坚持适度超前、按需部署。\n"
+        "到2025年，全省新型基础设施建设取得突破性进展。全省每万人拥有5G基站30个，"
+        "高性能计算峰值算力超300PFLOPS，打造“城区1ms、中心城市间5ms”超低时延圈。\n"
+    )
+    got = [(t["value"], t["unit"], t["year"]) for t in doc["targets"]]
+    assert got == [(30, "个", 2025), (300, "PFLOPS", 2025), (1, "ms", 2025), (5, "ms", 2025)]
+
+
+def test_a_goal_sentence_ending_in_a_colon_governs_the_list_below_it():
+    doc = plan(
+        "三、重点任务\n（一）网络建设\n到2025年，实现以下目标：\n新建5G基站1万个；\n建成千兆光网小区200个。\n"
+    )
+    assert [(t["value"], t["year"]) for t in doc["targets"]] == [(10000, 2025), (200, 2025)]
+
+
+def test_a_year_does_not_run_on_into_the_next_paragraph():
+    got = item_targets("到2025年，全市建成5G基站3万个。\n新建公共充电桩1000个。\n")
+    assert [(t["value"], t["year"]) for t in got] == [(30000, 2025), (1000, None)]
+
+
+def test_a_goal_paragraph_above_the_first_heading_holds_targets():
+    doc = plan(
+        "山东省电动汽车充电基础设施发展规划\n为贯彻落实国家战略，制定本规划。\n"
+        "总体发展目标，到2025年，充换电站保有量达到8000座以上。其中，公共充换电站达到5000座左右。\n"
+        "第一章 发展基础\n一、发展现状\n截至2020年底，全省累计建成充换电站4210座。其中，公共充电站3101座，占比73%。\n"
+    )
+    got = [(t["value"], t["unit"], t["comparator"], t["year"]) for t in doc["targets"]]
+    assert got == [(8000, "座", ">=", 2025), (5000, "座", "~", 2025)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "实行“一套材料、一表登记、一窗受理”的服务模式。",
+        "截至2023年底，全市建成充电站386处。其中，公共充电站200处。",
+    ],
+)
+def test_slogans_and_breakdowns_of_achieved_figures_are_not_targets(text):
+    assert item_targets(text) == []
