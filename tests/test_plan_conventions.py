@@ -207,3 +207,15 @@ def test_a_goal_paragraph_above_the_first_heading_holds_targets():
 )
 def test_slogans_and_breakdowns_of_achieved_figures_are_not_targets(text):
     assert item_targets(text) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "period"),
+    [
+        ("2024年肇庆市数字经济工作要点", {"start": 2024, "end": 2024}),
+        ("数智贵州建设2026年工作要点", {"start": 2026, "end": 2026}),
+        ("盐城市数字经济发展三年行动计划(2022—2024年)", {"start": 2022, "end": 2024}),
+    ],
+)
+def test_a_plan_for_one_year_has_that_year_as_its_period(title, period):
+    assert plan(title + "\n为实现“十五五”良好开局，制定本要点。\n")["period"] == period

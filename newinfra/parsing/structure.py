@@ -179,6 +179,10 @@ def _find_period(title: str | None, work: str) -> dict | None:
         for name, (a, b) in FIVE_YEAR.items():
             if name in text:
                 return {"start": a, "end": b}
+        years = set(re.findall(r"(20\d{2})\s*年", text)) if text is title else set()
+        if len(years) == 1:  # 2024年肇庆市数字经济工作要点: a plan for one year
+            year = int(years.pop())
+            return {"start": year, "end": year}
     m = re.search(r"(?:到|至)\s*(\d{4})\s*年", work[:3000])
     if m:
         return {"start": None, "end": int(m.group(1))}
