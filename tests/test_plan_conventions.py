@@ -219,3 +219,10 @@ def test_slogans_and_breakdowns_of_achieved_figures_are_not_targets(text):
 )
 def test_a_plan_for_one_year_has_that_year_as_its_period(title, period):
     assert plan(title + "\n为实现“十五五”良好开局，制定本要点。\n")["period"] == period
+
+
+def test_short_role_labels():
+    assert parse_unit_list("牵头：市发展改革委；配合：市财政局、市统计局") == (
+        ["市发展改革委"],
+        ["市发展改革委", "市财政局", "市统计局"],
+    )

@@ -16,9 +16,9 @@ from .normalise import SOFT_BREAK, mainland
 
 LABEL = re.compile(
     r"(主要责任单位|牵头考核单位|责任单位|牵头单位|配合单位|协办单位|参与单位|主办单位|责任部门|牵头部门|配合部门|"
-    r"实施单位|责任主体|主责单位|考核单位)\s*[:：]?"
+    r"实施单位|责任主体|主责单位|考核单位|牵头(?=\s*[:：])|配合(?=\s*[:：])|参与(?=\s*[:：])|协办(?=\s*[:：]))\s*[:：]?"
 )
-LEAD_LABELS = ("牵头单位", "牵头部门", "主办单位", "主责单位", "牵头考核单位")
+LEAD_LABELS = ("牵头单位", "牵头部门", "主办单位", "主责单位", "牵头考核单位", "牵头")
 # Labels of a time limit inside a responsibility note; what follows them is not a unit.
 TIME_LABEL = re.compile(r"(完成时限|完成时间|时间节点|时限要求|时限)\s*[:：]")
 # A group inside a responsibility parenthesis that states a time limit or a result, not a unit:
