@@ -226,3 +226,25 @@ def test_short_role_labels():
         ["市发展改革委"],
         ["市发展改革委", "市财政局", "市统计局"],
     )
+
+
+def test_a_collective_unit_on_a_label_line():
+    doc = plan(
+        HEADING
+        + "1.建设基站。新建基站100个。\n牵头单位：市工信局\n责任单位：市发改局，各县（市、区）人民政府\n"
+        "完成时限：2024年底前\n2.建设光网。\n"
+    )
+    task = doc["tasks"][0]
+    assert task["all_units"] == ["市工信局", "市发改局", "各县(市、区)人民政府"]
+    assert task["responsibility_raw"] == "牵头单位：市工信局 | 责任单位：市发改局，各县（市、区）人民政府"
+
+
+def test_a_year_opening_a_sentence_is_its_year_without_a_plan_period():
+    doc = plan("一、工作目标\n坚持稳中求进。\n2024年，全市新建5G基站3000个。\n")
+    assert [(t["value"], t["year"]) for t in doc["targets"]] == [(3000, 2024)]
+
+
+def test_a_time_limit_before_the_units_in_a_parenthesis():
+    doc = plan(HEADING + "1.完成规划编制。（2024年6月底前，市工信局牵头，市发改局配合）\n")
+    task = doc["tasks"][0]
+    assert (task["lead_units"], task["all_units"]) == (["市工信局"], ["市工信局", "市发改局"])

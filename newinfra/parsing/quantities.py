@@ -290,7 +290,9 @@ def _deadline_years(sentence: str, base: int, period_start: int | None) -> list[
         pre, post, year = m.group("pre"), m.group("post"), int(m.group("year"))
         if pre in ("截至", "截止"):
             continue
-        if pre in ("到", "至") or post or (period_start and year >= period_start):
+        # 2024年，全市新建…: a year that opens the sentence, set off by a comma, is its year.
+        opens = m.start() <= 2 and sentence[m.end() : m.end() + 1] in (",", "，")
+        if pre in ("到", "至") or post or opens or (period_start and year >= period_start):
             # 从2020年至2022年底: the span's end is the deadline, its start is not.
             if sentence[m.end() : m.end() + 1] in ("至", "到", "—", "-"):
                 continue
