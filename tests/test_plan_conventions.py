@@ -248,3 +248,57 @@ def test_a_time_limit_before_the_units_in_a_parenthesis():
     doc = plan(HEADING + "1.完成规划编制。（2024年6月底前，市工信局牵头，市发改局配合）\n")
     task = doc["tasks"][0]
     assert (task["lead_units"], task["all_units"]) == (["市工信局"], ["市工信局", "市发改局"])
+
+
+@pytest.mark.parametrize(
+    ("content", "units"),
+    [
+        (
+            "市政府办公室牵头，市级各有关部门及各县市区政府按职责分工负责",
+            ["市政府办公室", "市级各有关部门", "各县市区政府"],
+        ),
+        ("市商务局和市场监管局按职责分工负责", ["市商务局", "市市场监管局"]),
+        ("市工业和信息化局、市住房和城乡建设局", ["市工业和信息化局", "市住房和城乡建设局"]),
+    ],
+)
+def test_units_joined_by_ji_or_he(content, units):
+    assert parse_unit_list(content)[1] == units
+
+
+def test_a_remark_in_parentheses_gives_no_units():
+    doc = plan(
+        HEADING + "1.推进PPP项目建设。\n责任单位：市发改委、市财政局（第一责任单位为牵头单位，下同）\n"
+    )
+    assert doc["tasks"][0]["all_units"] == ["市发改委", "市财政局"]
+    assert "下同" not in doc["tasks"][0]["responsibility_raw"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["（第一责任单位为牵头单位，下同）", "（列第一位的为牵头单位）", "（排在第一位的为牵头部门）"],
+)
+def test_the_first_listed_unit_leads_where_the_plan_says_so(note):
+    doc = plan(
+        HEADING
+        + f"1.推进PPP项目建设。\n责任单位：市发改委、市财政局{note}\n2.落实招投标政策。\n责任单位：市建设局、市财政局\n"
+    )
+    assert [t["lead_units"] for t in doc["tasks"]] == [["市发改委"], ["市建设局"]]
+
+
+def test_without_that_note_units_do_not_lead():
+    doc = plan(HEADING + "1.推进PPP项目建设。\n责任单位：市发改委、市财政局\n")
+    assert doc["tasks"][0]["lead_units"] == []
+
+
+@pytest.mark.parametrize("heading", ["一、发展基础和形势", "一、发展现状", "一、“十三五”发展成效"])
+def test_figures_in_a_review_of_what_was_achieved_are_not_targets(heading):
+    doc = plan(
+        f"{heading}\n（一）发展基础\n1.信息基础设施加快建设。累计建设5G基站1444个，固定宽带接入能力达到1Gbps。\n"
+        "二、发展目标\n到2025年，累计建成5G基站5000个。\n"
+    )
+    assert [(t["value"], t["year"]) for t in doc["targets"]] == [(5000, 2025)]
+
+
+def test_a_section_on_basic_research_is_not_a_review():
+    doc = plan("三、重点任务\n（一）基础研究能力提升\n建成重点实验室10个。\n")
+    assert [t["value"] for t in doc["targets"]] == [10]

@@ -67,6 +67,7 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
                 break
         doc.sections.append(Section(h.number, h.title, parent, level))
 
+    first_leads = bool(FIRST_LEADS.search(work, 0, sk.preamble_end))
     for it in sk.items:
         section = _path(it.path)
         body_start = it.line.start + (len(it.line.text) - len(_item_rest(it)))
@@ -84,9 +85,14 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
             deadline=_deadline(work[body_start : it.end]),
         )
         doc.tasks.append(task)
-        doc.targets.extend(
-            find_targets(src, work, body_start, it.end, script, it.number, section, period_start)
-        )
+        # 列第一位的为牵头单位 / 第一责任单位为牵头单位(下同): from there on the first unit leads.
+        first_leads = first_leads or bool(FIRST_LEADS.search(work, it.line.start, it.end))
+        if first_leads and not task.lead_units and task.all_units:
+            task.lead_units = task.all_units[:1]
+        if not _is_status(it.path):
+            doc.targets.extend(
+                find_targets(src, work, body_start, it.end, script, it.number, section, period_start)
+            )
 
     for block in sk.blocks:
         if block.start < sk.preamble_end:
@@ -95,6 +101,8 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
             for a, b in _goal_paragraphs(work, block.start, min(block.end, sk.preamble_end)):
                 doc.targets.extend(find_targets(src, work, a, b, script, None, None, period_start, True))
             continue
+        if _is_status(block.path):
+            continue  # 发展基础 / 发展现状: figures already achieved, not targets
         section = _path(block.path)
         goal = any(GOAL_SECTION.search(h.title) for h in block.path)
         doc.targets.extend(
@@ -103,6 +111,19 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
         doc.targets.extend(find_table_targets(src, work, block.start, block.end, script, section or None))
     doc.targets.sort(key=lambda t: src.find(t.text))
     return doc
+
+
+FIRST_LEADS = re.compile(
+    r"(列|排|居)?(在)?(第一位|首位|第一)(的|者)?(责任)?(单位|部门)?(为|是)牵头(单位|部门)"
+)
+# Headings of a review of what was achieved (发展基础和形势, 发展现状, “十三五”发展成效).
+STATUS_SECTION = re.compile(
+    r"^(“?十[二三四]五”?(时期|期间)?)?(的)?(发展|工作|建设)?(基础|现状|成效|成就|回顾)(和|与|及|、|$)"
+)
+
+
+def _is_status(path: list[Heading]) -> bool:
+    return any(len(h.title) <= 16 and STATUS_SECTION.match(h.title) for h in path)
 
 
 PREAMBLE_GOAL = re.compile(r"目标.{0,12}?(?:到|至)\s*20\d{2}\s*年")

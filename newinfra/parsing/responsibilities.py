@@ -55,6 +55,9 @@ PLACE_NAMES = (
 ).split()
 LEVEL_PREFIX = re.compile(r"^(?:([\u4e00-\u9fff]{2,3}(?:省|市))(?=[\u4e00-\u9fff]{2})|(省|市(?!场)|区|县))")
 SUFFIX_SPLIT = re.compile(r"^(.{1,4}?)((?:新区|区|县|市|镇|街道).+)$")
+JOINED_UNIT = re.compile(r"(各|市|省|区|县|州)")
+# Names of bodies that do not end like one (telecom operators and the like).
+OPERATOR = re.compile(r"^(中国|国网|南方电网|广电)|(移动|电信|联通|铁塔|广电网络)$")
 SINGLE_UNITS = {"各区政府", "市直职能部门", "各区", "各县", "各镇", "各街道", "市直各部门", "各有关单位"}
 
 
@@ -91,13 +94,16 @@ def find_parentheses(work: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _split_items(group: str) -> list[str]:
     # Nested parentheses such as 市发展改革委(牵头) stay with their item.
+    # 及/和/与 join two units when a unit's own level starts right after them
+    # (市级各有关部门及各县市区政府); inside a name (市工业和信息化局) they do not.
     items, depth, cur = [], 0, []
-    for ch in group:
+    for i, ch in enumerate(group):
         if ch == "(":
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        if ch == "、" and depth == 0:
+        joins = ch in "及和与" and depth == 0 and cur and JOINED_UNIT.match(group, i + 1)
+        if (ch == "、" and depth == 0) or (joins and ORG_END.search("".join(cur).strip())):
             items.append("".join(cur))
             cur = []
         else:
@@ -187,6 +193,12 @@ def _labelled_segments(content: str) -> list[tuple[bool, str]]:
     return out
 
 
+def _plausible_unit(name: str) -> bool:
+    """A name that ends like a body (局, 委, 政府, 部门 …), or is a known collective or operator."""
+    short = LEVEL_PAREN.sub("", name)
+    return bool(ORG_END.search(short)) or short in SINGLE_UNITS or bool(OPERATOR.search(short))
+
+
 def _is_time_or_note(group: str) -> bool:
     """A time limit or a remark inside a responsibility parenthesis (2024年底前完成)."""
     return bool(TIME_OR_NOTE.search(group)) and not ORG_END.search(_clean(group)[0])
@@ -218,7 +230,8 @@ def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str]
                     leads.append(lead)
             names, prefix = _expand_group(items, prefix)
             for name, lead in zip(names, leads, strict=True):
-                resp.add(mainland(name, script), lead or group_lead)
+                if _plausible_unit(name):  # not 下同, 为, 第一 … of a remark
+                    resp.add(mainland(name, script), lead or group_lead)
     return resp.lead_units, resp.all_units
 
 
@@ -305,6 +318,8 @@ def find_responsibilities(src: str, work: str, start: int, end: int, script: str
     for a, b, content in sorted(found):
         content = content.replace(SOFT_BREAK, "")
         lead, units = parse_unit_list(content, script)
+        if not units:
+            continue  # a remark such as (第一责任单位为牵头单位,下同)
         for u in units:
             resp.add(u, u in lead)
         resp.raw.append(src[a:b])
