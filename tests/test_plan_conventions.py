@@ -302,3 +302,23 @@ def test_figures_in_a_review_of_what_was_achieved_are_not_targets(heading):
 def test_a_section_on_basic_research_is_not_a_review():
     doc = plan("三、重点任务\n（一）基础研究能力提升\n建成重点实验室10个。\n")
     assert [t["value"] for t in doc["targets"]] == [10]
+
+
+@pytest.mark.parametrize(
+    ("content", "lead", "units"),
+    [
+        (
+            "责任单位：市发展改革委、市财政局，各县（市、区）人民政府；列第一位者为牵头单位",
+            [],
+            ["市发展改革委", "市财政局", "各县(市、区)人民政府"],
+        ),
+        ("市发展改革委（市能源局）、市财政局", [], ["市发展改革委", "市财政局"]),
+        (
+            "市工信局牵头，中国移动分公司、中国铁塔分公司配合",
+            ["市工信局"],
+            ["市工信局", "中国移动分公司", "中国铁塔分公司"],
+        ),
+    ],
+)
+def test_unit_lists_written_with_full_width_punctuation(content, lead, units):
+    assert parse_unit_list(content) == (lead, units)

@@ -208,7 +208,7 @@ def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str]
     """(lead units, all units) named in the inside of a responsibility parenthesis."""
     resp = Responsibility()
     content = re.split(TIME_LABEL, content)[0]  # (责任单位:…;完成时限:2024年12月底前)
-    content = content.replace("〔", "(").replace("〕", ")").replace("［", "(").replace("］", ")")
+    content = content.translate(_BRACKETS)
     # A remark after the list, in a sentence of its own: (责任单位:…。除专门列出外,…不再重复)
     head, _, rest = content.partition("。")
     if rest and not LABEL.search(rest) and not ROLE_WORD.search(rest):
@@ -233,6 +233,11 @@ def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str]
                 if _plausible_unit(name):  # not 下同, 为, 第一 … of a remark
                     resp.add(mainland(name, script), lead or group_lead)
     return resp.lead_units, resp.all_units
+
+
+_BRACKETS = str.maketrans(
+    {"〔": "(", "〕": ")", "［": "(", "］": ")", "（": "(", "）": ")", "：": ":", "；": ";"}
+)
 
 
 def _square_to_round(text: str) -> str:
