@@ -148,3 +148,40 @@ def score_corpus(pairs) -> dict:
         comparator_and_year += round(s["comparator_and_year_accuracy"] * s["targets"].tp)
     total["comparator_and_year_accuracy"] = comparator_and_year / matched if matched else 1.0
     return total
+
+
+def score_directory(directory) -> tuple[list[tuple[str, dict]], dict]:
+    """Parse every ``*.txt`` of ``directory`` and score it against ``directory/gold/<stem>.json``:
+    (per-plan scores, corpus scores)."""
+    import json
+    from pathlib import Path
+
+    from .pipeline import parse_text
+
+    per_plan, pairs = [], []
+    for doc in sorted(Path(directory).glob("*.txt")):
+        gold = json.loads((doc.parent / "gold" / (doc.stem + ".json")).read_text(encoding="utf-8"))
+        pred = parse_text(doc.read_text(encoding="utf-8"), doc.name).to_dict()
+        per_plan.append((doc.stem, score(pred, gold)))
+        pairs.append((pred, gold))
+    return per_plan, score_corpus(pairs)
+
+
+def main(argv=None) -> int:
+    """``python -m newinfra.parsing.scoring DIR…``: F1 per plan and for each directory."""
+    import sys
+
+    for directory in argv if argv is not None else sys.argv[1:]:
+        per_plan, total = score_directory(directory)
+        for stem, s in per_plan:
+            print(f"{stem:32} " + " ".join(f"{k}={s[k].f1:.2f}" for k in KINDS))
+        print(
+            f"{str(directory):32} "
+            + " ".join(f"{k}={total[k].f1:.3f}" for k in KINDS)
+            + f" comparator+year={total['comparator_and_year_accuracy']:.3f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
