@@ -322,3 +322,47 @@ def test_a_section_on_basic_research_is_not_a_review():
 )
 def test_unit_lists_written_with_full_width_punctuation(content, lead, units):
     assert parse_unit_list(content) == (lead, units)
+
+
+def test_a_plan_flattened_onto_one_line_gets_its_headings_and_items_back():
+    text = (
+        "某市智慧城市三年行动计划(2020-2022年)\n为加快建设智慧城市，结合我市实际，制定本行动计划。 一、建设目标 "
+        "(一)总体目标。 到2022年，全市智慧城市架构体系基本完善，数据要素高效流转，智能设施广泛覆盖，"
+        "城市智慧治理水平明显提升，基本实现政务服务一网通办。 (二)分项目标。 1.基础设施更智能。聚焦泛在互联，"
+        "建成5G基站3000个。 2.政务服务更高效。聚焦全生命周期服务。 3.城乡治理更精细。聚焦管人、管物、管事。"
+    )
+    doc = plan(text)
+    assert [s["number"] for s in doc["sections"]] == ["一", "(一)", "(二)"]
+    assert [(t["number"], t["title"]) for t in doc["tasks"]] == [
+        ("1", "基础设施更智能"),
+        ("2", "政务服务更高效"),
+        ("3", "城乡治理更精细"),
+    ]
+    assert [(t["value"], t["task_number"]) for t in doc["targets"]] == [(3000, "1")]
+
+
+def test_a_long_paragraph_with_an_enumeration_stays_one_paragraph():
+    text = "一、重点任务\n（一）网络建设\n" + "推进5G网络建设，" * 30 + "主要包括 一、基站 二、光网。\n"
+    assert [s["number"] for s in plan(text)["sections"]] == ["一", "(一)"]
+
+
+def test_a_bare_generic_unit_shares_the_qualifier_before_it():
+    assert parse_unit_list("责任单位：市直有关部门、单位，各区市政府")[1] == [
+        "市直有关部门",
+        "市直有关单位",
+        "各区市政府",
+    ]
+
+
+def test_a_year_opening_a_goal_clause_is_the_year_of_its_figures():
+    doc = plan(
+        "一、目标\n《方案》提出，2020年5G通信网络建设工作目标是，全省建设开通5G基站2万个以上，实现14个市5G网络覆盖。\n"
+    )
+    assert [(t["value"], t["year"]) for t in doc["targets"]] == [(20000, 2020), (14, 2020)]
+
+
+def test_a_plan_counting_its_own_tasks_and_measures_states_no_target():
+    doc = plan(
+        "《行动方案》明确了四大工程16项重点任务、6项保障措施。\n一、重点任务\n1.建设基站。新建基站100个。\n"
+    )
+    assert [t["value"] for t in doc["targets"]] == [100]

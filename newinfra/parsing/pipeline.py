@@ -6,7 +6,13 @@ import os
 import re
 
 from .model import PlanDocument, Section, Task
-from .normalise import detect_script, mainland, to_simplified_same_length, unwrap_hard_wrapped
+from .normalise import (
+    break_flattened_lines,
+    detect_script,
+    mainland,
+    to_simplified_same_length,
+    unwrap_hard_wrapped,
+)
 from .quantities import find_targets
 from .responsibilities import find_responsibilities
 from .structure import Heading, build_skeleton
@@ -53,7 +59,7 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
     empty plan."""
     src = src.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     script = detect_script(src)
-    work = unwrap_hard_wrapped(to_simplified_same_length(src, script), _starts_block)
+    work = break_flattened_lines(unwrap_hard_wrapped(to_simplified_same_length(src, script), _starts_block))
     sk = build_skeleton(src, work, script)
     period_start = (sk.period or {}).get("start")
 

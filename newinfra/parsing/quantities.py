@@ -39,6 +39,7 @@ CN_NUMBER = re.compile(
     + CN_UNITS
     + r"个])(?P<post>以上|左右)?"
 )
+PLAN_PARTS = re.compile(r"(重点任务|主要任务|具体任务|工作任务|重点工作|保障措施|政策措施|具体措施|工作措施)")
 HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千]")
 CLAUSE_BREAK = re.compile(r"[,，;；:：!?！？]")
 SENTENCE_BREAK = re.compile(r"[。;；!?！？\n]")
@@ -290,8 +291,13 @@ def _deadline_years(sentence: str, base: int, period_start: int | None) -> list[
         pre, post, year = m.group("pre"), m.group("post"), int(m.group("year"))
         if pre in ("截至", "截止"):
             continue
-        # 2024年，全市新建…: a year that opens the sentence, set off by a comma, is its year.
-        opens = m.start() <= 2 and sentence[m.end() : m.end() + 1] in (",", "，")
+        # 2024年，全市新建…: a year that opens the sentence, set off by a comma, is its year; so is
+        # a year opening a clause that names the goal (《方案》提出，2020年…工作目标是，…).
+        clause_start = max(sentence.rfind(",", 0, m.start()), sentence.rfind("，", 0, m.start())) + 1
+        clause = re.split(r"[,，]", sentence[m.end() :], maxsplit=1)[0]
+        opens = (m.start() <= 2 and sentence[m.end() : m.end() + 1] in (",", "，")) or (
+            m.start() - clause_start <= 1 and re.search(r"目标(是|为)?$", clause) is not None
+        )
         if pre in ("到", "至") or post or opens or (period_start and year >= period_start):
             # 从2020年至2022年底: the span's end is the deadline, its start is not.
             if sentence[m.end() : m.end() + 1] in ("至", "到", "—", "-"):
@@ -391,6 +397,8 @@ def find_targets(
                 continue  # 提升…等4家省实验室: existing things being enumerated
             if not men.unit and not men.had_magnitude and not re.search(BARE_RATIO_CUE, near):
                 continue
+            if PLAN_PARTS.match(w, men.end):
+                continue  # 16项重点任务、6项保障措施: the plan counting its own parts
             # The noun phrase after the number, up to the clause end or the next count (…和36个).
             nxt = re.search(
                 r"(和|与|及|以及|、)\s*(?=[\d一二两三四五六七八九十]+\s*[万亿千百]?[^\s]{0,2})", after_full

@@ -152,8 +152,13 @@ def _is_bare(name: str) -> bool:
 
 def _expand_group(items: list[str], prefix: str | None) -> tuple[list[str], str | None]:
     """Apply suffix (backwards) and prefix (forwards) distribution to one 、-list."""
-    # Suffix: 越秀、白云、南沙区政府 → 越秀区政府, 白云区政府, 南沙区政府.
+    # A bare 单位 after 市直有关部门 shares its qualifier: 市直有关部门、单位 → 市直有关单位.
     out = list(items)
+    for i in range(1, len(out)):
+        head = re.search(r"(部门|单位|机构|企业)$", out[i - 1])
+        if out[i] in ("部门", "单位", "机构", "企业") and head and len(out[i - 1]) > len(head.group(1)):
+            out[i] = out[i - 1][: head.start()] + out[i]
+    # Suffix: 越秀、白云、南沙区政府 → 越秀区政府, 白云区政府, 南沙区政府.
     for i in range(len(out) - 1, -1, -1):
         if not _is_bare(out[i]):
             continue
