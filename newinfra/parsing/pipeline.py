@@ -15,7 +15,7 @@ from .normalise import (
 )
 from .quantities import find_targets
 from .responsibilities import find_responsibilities
-from .structure import Heading, build_skeleton
+from .structure import FIRST_LEADS, Heading, build_skeleton, goal_paragraphs, is_status_path
 from .tables import find_table_targets
 
 GOAL_SECTION = re.compile(r"(目标|总体要求|发展目标|主要目标|工作目标|总体目标|预期目标)")
@@ -95,7 +95,7 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
         first_leads = first_leads or bool(FIRST_LEADS.search(work, it.line.start, it.end))
         if first_leads and not task.lead_units and task.all_units:
             task.lead_units = task.all_units[:1]
-        if not _is_status(it.path):
+        if not is_status_path(it.path):
             doc.targets.extend(
                 find_targets(src, work, body_start, it.end, script, it.number, section, period_start)
             )
@@ -104,10 +104,10 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
         if block.start < sk.preamble_end:
             # Before the first heading only a paragraph that states goals with a deadline
             # (总体发展目标，到2025年，…) holds targets; the rest is title, notice and preface.
-            for a, b in _goal_paragraphs(work, block.start, min(block.end, sk.preamble_end)):
+            for a, b in goal_paragraphs(work, block.start, min(block.end, sk.preamble_end)):
                 doc.targets.extend(find_targets(src, work, a, b, script, None, None, period_start, True))
             continue
-        if _is_status(block.path):
+        if is_status_path(block.path):
             continue  # 发展基础 / 发展现状: figures already achieved, not targets
         section = _path(block.path)
         goal = any(GOAL_SECTION.search(h.title) for h in block.path)
@@ -117,31 +117,6 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
         doc.targets.extend(find_table_targets(src, work, block.start, block.end, script, section or None))
     doc.targets.sort(key=lambda t: src.find(t.text))
     return doc
-
-
-FIRST_LEADS = re.compile(
-    r"(列|排|居)?(在)?(第一位|首位|第一)(的|者)?(责任)?(单位|部门)?(为|是)牵头(单位|部门)"
-)
-# Headings of a review of what was achieved (发展基础和形势, 发展现状, “十三五”发展成效).
-STATUS_SECTION = re.compile(
-    r"^(“?十[二三四]五”?(时期|期间)?)?(的)?(发展|工作|建设)?(基础|现状|成效|成就|回顾)(和|与|及|、|$)"
-)
-
-
-def _is_status(path: list[Heading]) -> bool:
-    return any(len(h.title) <= 16 and STATUS_SECTION.match(h.title) for h in path)
-
-
-PREAMBLE_GOAL = re.compile(r"目标.{0,12}?(?:到|至)\s*20\d{2}\s*年")
-
-
-def _goal_paragraphs(work: str, start: int, end: int) -> list[tuple[int, int]]:
-    out, pos = [], start
-    for line in work[start:end].split("\n"):
-        if PREAMBLE_GOAL.search(line):
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
 
 
 def _starts_block(line: str) -> bool:

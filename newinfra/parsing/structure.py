@@ -322,3 +322,31 @@ def _count_sequence(classified, kind: str) -> int:
             last[kind] = _as_int(c[1])
             count += 1
     return count
+
+
+# Used by the pipeline: conventions read across a whole plan.
+FIRST_LEADS = re.compile(
+    r"(列|排|居)?(在)?(第一位|首位|第一)(的|者)?(责任)?(单位|部门)?(为|是)牵头(单位|部门)"
+)
+# Headings of a review of what was achieved (发展基础和形势, 发展现状, “十三五”发展成效).
+STATUS_SECTION = re.compile(
+    r"^(“?十[二三四]五”?(时期|期间)?)?(的)?(发展|工作|建设)?(基础|现状|成效|成就|回顾)(和|与|及|、|$)"
+)
+
+
+def is_status_path(path: list[Heading]) -> bool:
+    """Whether a heading path is a review of what was achieved (its figures are not targets)."""
+    return any(len(h.title) <= 16 and STATUS_SECTION.match(h.title) for h in path)
+
+
+PREAMBLE_GOAL = re.compile(r"目标.{0,12}?(?:到|至)\s*20\d{2}\s*年")
+
+
+def goal_paragraphs(work: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The paragraphs of work[start:end] that state goals with a deadline (总体发展目标，到2025年，…)."""
+    out, pos = [], start
+    for line in work[start:end].split("\n"):
+        if PREAMBLE_GOAL.search(line):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
