@@ -62,6 +62,11 @@ _PROTECTED = ["资料室", "档案资料", "智慧城市", "新闻资讯", "财�
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
+# Small and other look-alike full stops used after item numbers (1﹒, 1･) and the
+# square brackets of document numbers and responsibility notes stay one character each.
+_FULLWIDTH[0xFE52] = ord(".")  # ﹒ small full stop
+_FULLWIDTH[0xFF65] = ord(".")  # ･ half-width katakana middle dot
+_FULLWIDTH[0x2024] = ord(".")  # ․ one dot leader
 # Output strings keep Chinese punctuation as written; only full-width digits, letters and
 # spaces become half-width (５Ｇ → 5G).
 _FULLWIDTH_ALNUM = {
@@ -184,3 +189,31 @@ def unwrap_hard_wrapped(work: str, starts_block) -> str:
         wrapped = width - 3 <= len(stripped) <= width + 1 and not stripped.endswith(_TERMINAL)
         out.append(SOFT_BREAK if wrapped and nxt and not starts_block(nxt) else "\n")
     return "".join(out)
+
+
+# A plan that a web page flattened onto one line: its headings and items follow each other after
+# a space (…制定本计划。 一、建设目标 (一)总体目标。 … 1.基础设施更智能。…).
+_INLINE_HEADING = re.compile(
+    r"[ \u3000](?=(?:[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|第[一二三四五六七八九十\d]{1,3}[章条]))"
+)
+_INLINE_ITEM = re.compile(r"(?<=[。；;！!？?])[ \u3000](?=\d{1,2}[.、](?!\d))")
+
+
+def break_flattened_lines(work: str, min_length: int = 160) -> str:
+    """Restore the line breaks of a flattened plan: in a very long line with several inline
+    headings or items, the space before each of them becomes a line break (same length)."""
+    if "\n" in work and max(map(len, work.split("\n"))) < min_length:
+        return work
+    out = []
+    for line in work.split("\n"):
+        if len(line) >= min_length:
+            marks = [m.start() for m in _INLINE_HEADING.finditer(line)] + [
+                m.start() for m in _INLINE_ITEM.finditer(line)
+            ]
+            if len(marks) >= 3:
+                chars = list(line)
+                for i in marks:
+                    chars[i] = "\n"
+                line = "".join(chars)
+        out.append(line)
+    return "\n".join(out)

@@ -6,10 +6,16 @@ import os
 import re
 
 from .model import PlanDocument, Section, Task
-from .normalise import detect_script, mainland, to_simplified_same_length, unwrap_hard_wrapped
+from .normalise import (
+    break_flattened_lines,
+    detect_script,
+    mainland,
+    to_simplified_same_length,
+    unwrap_hard_wrapped,
+)
 from .quantities import find_targets
 from .responsibilities import find_responsibilities
-from .structure import Heading, build_skeleton
+from .structure import FIRST_LEADS, Heading, build_skeleton, goal_paragraphs, is_status_path
 from .tables import find_table_targets
 
 GOAL_SECTION = re.compile(r"(目标|总体要求|发展目标|主要目标|工作目标|总体目标|预期目标)")
@@ -53,7 +59,7 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
     empty plan."""
     src = src.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     script = detect_script(src)
-    work = unwrap_hard_wrapped(to_simplified_same_length(src, script), _starts_block)
+    work = break_flattened_lines(unwrap_hard_wrapped(to_simplified_same_length(src, script), _starts_block))
     sk = build_skeleton(src, work, script)
     period_start = (sk.period or {}).get("start")
 
@@ -67,6 +73,7 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
                 break
         doc.sections.append(Section(h.number, h.title, parent, level))
 
+    first_leads = bool(FIRST_LEADS.search(work, 0, sk.preamble_end))
     for it in sk.items:
         section = _path(it.path)
         body_start = it.line.start + (len(it.line.text) - len(_item_rest(it)))
@@ -84,13 +91,24 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
             deadline=_deadline(work[body_start : it.end]),
         )
         doc.tasks.append(task)
-        doc.targets.extend(
-            find_targets(src, work, body_start, it.end, script, it.number, section, period_start)
-        )
+        # 列第一位的为牵头单位 / 第一责任单位为牵头单位(下同): from there on the first unit leads.
+        first_leads = first_leads or bool(FIRST_LEADS.search(work, it.line.start, it.end))
+        if first_leads and not task.lead_units and task.all_units:
+            task.lead_units = task.all_units[:1]
+        if not is_status_path(it.path):
+            doc.targets.extend(
+                find_targets(src, work, body_start, it.end, script, it.number, section, period_start)
+            )
 
     for block in sk.blocks:
         if block.start < sk.preamble_end:
+            # Before the first heading only a paragraph that states goals with a deadline
+            # (总体发展目标，到2025年，…) holds targets; the rest is title, notice and preface.
+            for a, b in goal_paragraphs(work, block.start, min(block.end, sk.preamble_end)):
+                doc.targets.extend(find_targets(src, work, a, b, script, None, None, period_start, True))
             continue
+        if is_status_path(block.path):
+            continue  # 发展基础 / 发展现状: figures already achieved, not targets
         section = _path(block.path)
         goal = any(GOAL_SECTION.search(h.title) for h in block.path)
         doc.targets.extend(

@@ -20,6 +20,7 @@ from .numerals import chinese_to_int
 MAGNITUDE = {"万亿": 10**12, "千万": 10**7, "百万": 10**6, "亿": 10**8, "万": 10**4, "千": 10**3, "百": 100}
 UNITS = sorted(
     "平方公里 平方米 万千瓦 千瓦时 千瓦 兆瓦 公里 千米 次/天 个百分点 百分点 % PF PB TB EB Gbps Mbps GW MW kW km "
+    "Tbps PFLOPS EFLOPS TFLOPS Flops ms 毫秒 微秒 兆 "
     "个 座 根 户 家 元 台 项 所 条 处 套 人 名 亩 吨 辆 架 艘 部 款 只 张 件 场 宗 栋 间 床 倍 米 路 批次 种 类 "
     "片 篇 支 颗 块 张 位 人次 万人次".split(),
     key=len,
@@ -38,6 +39,8 @@ CN_NUMBER = re.compile(
     + CN_UNITS
     + r"个])(?P<post>以上|左右)?"
 )
+PLAN_PARTS = re.compile(r"(重点任务|主要任务|具体任务|工作任务|重点工作|保障措施|政策措施|具体措施|工作措施)")
+HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千]")
 CLAUSE_BREAK = re.compile(r"[,，;；:：!?！？]")
 SENTENCE_BREAK = re.compile(r"[。;；!?！？\n]")
 YEAR = re.compile(
@@ -196,6 +199,10 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
             continue  # 第三条, 十大, 一条龙, 分成三个
         if m.group("num") == "一" and (work[b : b + 1] == "一" or work[a - 1 : a] == "成"):
             continue  # 一家一档; 形成一个良性循环
+        if work[a - 1 : a] in QUOTE_OPEN or (
+            m.group("num") == "一" and re.match(r"[、,，”」]", work[b + 2 : b + 3])
+        ):
+            continue  # “一套材料、一表登记”: a slogan, not a count
         value = chinese_to_int(m.group("num"))
         if value is None:
             continue
@@ -284,7 +291,14 @@ def _deadline_years(sentence: str, base: int, period_start: int | None) -> list[
         pre, post, year = m.group("pre"), m.group("post"), int(m.group("year"))
         if pre in ("截至", "截止"):
             continue
-        if pre in ("到", "至") or post or (period_start and year >= period_start):
+        # 2024年，全市新建…: a year that opens the sentence, set off by a comma, is its year; so is
+        # a year opening a clause that names the goal (《方案》提出，2020年…工作目标是，…).
+        clause_start = max(sentence.rfind(",", 0, m.start()), sentence.rfind("，", 0, m.start())) + 1
+        clause = re.split(r"[,，]", sentence[m.end() :], maxsplit=1)[0]
+        opens = (m.start() <= 2 and sentence[m.end() : m.end() + 1] in (",", "，")) or (
+            m.start() - clause_start <= 1 and re.search(r"目标(是|为)?$", clause) is not None
+        )
+        if pre in ("到", "至") or post or opens or (period_start and year >= period_start):
             # 从2020年至2022年底: the span's end is the deadline, its start is not.
             if sentence[m.end() : m.end() + 1] in ("至", "到", "—", "-"):
                 continue
@@ -315,11 +329,40 @@ def find_targets(
         first = work[sentences[0][0] : sentences[0][1]] if sentences else ""
         ys = _deadline_years(first[:20], 0, period_start)
         default_year = ys[0][1] if ys else None
+    # A sentence that opens with its deadline (到2025年，…) governs the figures of the sentences
+    # after it in the same paragraph; ending with a colon, it governs the list of lines below it
+    # (up to a blank line).
+    para_year: int | None = None
+    list_year: int | None = None
+    prev_achieved = False
     for s_start, s_end in sentences:
+        line_end = work[s_end : s_end + 1] == "\n"
+        if work[s_start:s_end].strip() == "":
+            if line_end and "\n" in work[max(start, s_start - 1) : s_start]:
+                list_year = None  # a blank line closes a list
+            if line_end:
+                para_year = None
+            continue
+        year_here = para_year if para_year is not None else list_year
+        if line_end:
+            para_year = None
         if work.count("\t", s_start, s_end) >= 2:
             continue  # a table row: tables.py reads those
+        if not HAS_NUMBER.search(work, s_start, s_end):
+            prev_achieved = bool(ACHIEVED.search(work, s_start, s_end))
+            continue  # no figure and no year: nothing to read or to carry
         # Analyse the sentence without soft line breaks and stray spaces; idx maps back.
         w, idx = _compact(work, s_start, s_end)
+        leading = [y for off, y in _deadline_years(w[:24], 0, period_start) if off <= 12]
+        if leading:
+            year_here = leading[0]
+            if w.rstrip().endswith((":", "：")):
+                list_year = leading[0]
+            elif not line_end:
+                para_year = leading[0]
+        # 其中… after a sentence of figures already achieved breaks those figures down.
+        achieved_here = prev_achieved and w.lstrip().startswith("其中")
+        prev_achieved = bool(ACHIEVED.search(w)) or achieved_here
 
         def source(a: int, b: int, idx=idx) -> str:
             return src[idx[a] : idx[b - 1] + 1] if b > a else ""
@@ -342,7 +385,7 @@ def find_targets(
             near = w[near_start : men.start].rstrip()
             after_full = w[men.end : c_end]
             prev_end = men.end
-            if ACHIEVED.search(w[0 : men.start]):
+            if achieved_here or ACHIEVED.search(w[0 : men.start]):
                 continue
             if SUBSIDY.search(prefix) or SUBSIDY.search(after_full[:6]):
                 continue
@@ -354,6 +397,8 @@ def find_targets(
                 continue  # 提升…等4家省实验室: existing things being enumerated
             if not men.unit and not men.had_magnitude and not re.search(BARE_RATIO_CUE, near):
                 continue
+            if PLAN_PARTS.match(w, men.end):
+                continue  # 16项重点任务、6项保障措施: the plan counting its own parts
             # The noun phrase after the number, up to the clause end or the next count (…和36个).
             nxt = re.search(
                 r"(和|与|及|以及|、)\s*(?=[\d一二两三四五六七八九十]+\s*[万亿千百]?[^\s]{0,2})", after_full
@@ -369,6 +414,8 @@ def find_targets(
                 np_after = ""  # 充电桩1.2万根、换电站50座: a list of noun-number pairs
             elif np_after.startswith("(") and np_after.endswith(")"):
                 np_after = ""
+            elif np_after[:1] in '”」』’"':
+                np_after = ""  # “城区1ms、中心城市间5ms”: the number closes a quoted phrase
             elif len(np_after) > 4 and np_after.endswith("建设"):  # 三座智能变电站建设
                 np_end -= 2
                 np_after = np_after[:-2]
@@ -398,7 +445,8 @@ def find_targets(
             # The deadline: the nearest one before the number in the sentence, else one after it.
             before_years = [y for off, y in years if off < men.start]
             after_years = [y for off, y in years if men.start < off < c_end]  # same clause
-            year = before_years[-1] if before_years else (after_years[0] if after_years else default_year)
+            fallback = year_here if year_here is not None else default_year
+            year = before_years[-1] if before_years else (after_years[0] if after_years else fallback)
             per_year = bool(re.search(r"(每年|年均|平均每年|每年度)", prefix))
             comparator = _comparator(prefix, near, post, w[men.end : men.end + 1])
             unit = men.unit

@@ -15,10 +15,21 @@ from dataclasses import dataclass, field
 from .normalise import SOFT_BREAK, mainland
 
 LABEL = re.compile(
-    r"(主要责任单位|责任单位|牵头单位|配合单位|协办单位|参与单位|主办单位|责任部门|牵头部门|配合部门|"
-    r"实施单位|责任主体|主责单位)\s*[:：]?"
+    r"(主要责任单位|牵头考核单位|责任单位|牵头单位|配合单位|协办单位|参与单位|主办单位|责任部门|牵头部门|配合部门|"
+    r"实施单位|责任主体|主责单位|考核单位|牵头(?=\s*[:：])|配合(?=\s*[:：])|参与(?=\s*[:：])|协办(?=\s*[:：]))\s*[:：]?"
 )
-LEAD_LABELS = ("牵头单位", "牵头部门", "主办单位", "主责单位")
+LEAD_LABELS = ("牵头单位", "牵头部门", "主办单位", "主责单位", "牵头考核单位", "牵头")
+# Labels of a time limit inside a responsibility note; what follows them is not a unit.
+TIME_LABEL = re.compile(r"(完成时限|完成时间|时间节点|时限要求|时限)\s*[:：]")
+# A group inside a responsibility parenthesis that states a time limit or a result, not a unit:
+# （…牵头，…配合；2024年底前完成） / （5月底取得明显成效并持续推进，牵头考核单位：…）.
+TIME_OR_NOTE = re.compile(
+    r"(\d{4}\s*年|\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|年底|月底|季度|底前|前完成|年内|长期|持续推进|持续开展|"
+    r"取得|完成|成效|见效|到位|实现|启动|基本建成)"
+)
+# A parenthesis inside a unit's name that only lists levels of government stays part of it:
+# 各县(市、区)人民政府, 各街道(功能区), 各市(州)数据管理部门.
+LEVEL_PAREN = re.compile(r"\(([市区县州镇乡旗盟街道功能特新开发、,，]{1,10})\)")
 # What closes a group of units and what it says about them.
 ROLE_TAIL = re.compile(
     r"(按职责分工负责|按职责分工落实|按职能分工负责|按职责负责|分工负责|共同负责|负责落实|负责|牵头落实|"
@@ -44,6 +55,9 @@ PLACE_NAMES = (
 ).split()
 LEVEL_PREFIX = re.compile(r"^(?:([\u4e00-\u9fff]{2,3}(?:省|市))(?=[\u4e00-\u9fff]{2})|(省|市(?!场)|区|县))")
 SUFFIX_SPLIT = re.compile(r"^(.{1,4}?)((?:新区|区|县|市|镇|街道).+)$")
+JOINED_UNIT = re.compile(r"(各|市|省|区|县|州)")
+# Names of bodies that do not end like one (telecom operators and the like).
+OPERATOR = re.compile(r"^(中国|国网|南方电网|广电)|(移动|电信|联通|铁塔|广电网络)$")
 SINGLE_UNITS = {"各区政府", "市直职能部门", "各区", "各县", "各镇", "各街道", "市直各部门", "各有关单位"}
 
 
@@ -67,11 +81,11 @@ def find_parentheses(work: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, depth, open_at = [], 0, 0
     for i in range(start, end):
         ch = work[i]
-        if ch == "(":
+        if ch in "(〔":
             if depth == 0:
                 open_at = i
             depth += 1
-        elif ch == ")" and depth:
+        elif ch in ")〕" and depth:
             depth -= 1
             if depth == 0:
                 spans.append((open_at, i + 1))
@@ -80,13 +94,16 @@ def find_parentheses(work: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _split_items(group: str) -> list[str]:
     # Nested parentheses such as 市发展改革委(牵头) stay with their item.
+    # 及/和/与 join two units when a unit's own level starts right after them
+    # (市级各有关部门及各县市区政府); inside a name (市工业和信息化局) they do not.
     items, depth, cur = [], 0, []
-    for ch in group:
+    for i, ch in enumerate(group):
         if ch == "(":
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        if ch == "、" and depth == 0:
+        joins = ch in "及和与" and depth == 0 and cur and JOINED_UNIT.match(group, i + 1)
+        if (ch == "、" and depth == 0) or (joins and ORG_END.search("".join(cur).strip())):
             items.append("".join(cur))
             cur = []
         else:
@@ -101,17 +118,22 @@ def _clean(item: str) -> tuple[str, bool]:
     m = re.search(r"\((牵头|牵头单位|主责)\)", item)
     if m:
         lead = True
+    kept = [(mm.group(0), f"\x00{i}\x00") for i, mm in enumerate(LEVEL_PAREN.finditer(item))]
+    for text, mark in kept:
+        item = item.replace(text, mark, 1)
     item = re.sub(r"\([^()]*\)", "", item).strip()
     changed = True
     while changed:
         changed = False
-        for pattern in (r"等(相关|有关)?(单位|部门|机构)?$", ROLE_TAIL.pattern):
+        for pattern in (r"等([\u4e00-\u9fff]{0,6}(单位|部门|机构))?$", ROLE_TAIL.pattern):
             new = re.sub(pattern, "", item).strip()
             if new != item:
                 if pattern == ROLE_TAIL.pattern and re.search(r"牵头(负责|落实)?$", item):
                     lead = True
                 item, changed = new, True
     item = re.sub(r"^(由|请|会同|联合)", "", item)
+    for text, mark in kept:
+        item = item.replace(mark, text)
     return item.strip(" ,;:"), lead
 
 
@@ -124,13 +146,19 @@ def _has_own_prefix(name: str) -> bool:
 
 
 def _is_bare(name: str) -> bool:
-    return len(name) <= 4 and not ORG_END.search(name) and name not in SINGLE_UNITS
+    short = LEVEL_PAREN.sub("", name)
+    return len(short) <= 4 and not ORG_END.search(short) and name not in SINGLE_UNITS
 
 
 def _expand_group(items: list[str], prefix: str | None) -> tuple[list[str], str | None]:
     """Apply suffix (backwards) and prefix (forwards) distribution to one 、-list."""
-    # Suffix: 越秀、白云、南沙区政府 → 越秀区政府, 白云区政府, 南沙区政府.
+    # A bare 单位 after 市直有关部门 shares its qualifier: 市直有关部门、单位 → 市直有关单位.
     out = list(items)
+    for i in range(1, len(out)):
+        head = re.search(r"(部门|单位|机构|企业)$", out[i - 1])
+        if out[i] in ("部门", "单位", "机构", "企业") and head and len(out[i - 1]) > len(head.group(1)):
+            out[i] = out[i - 1][: head.start()] + out[i]
+    # Suffix: 越秀、白云、南沙区政府 → 越秀区政府, 白云区政府, 南沙区政府.
     for i in range(len(out) - 1, -1, -1):
         if not _is_bare(out[i]):
             continue
@@ -139,6 +167,10 @@ def _expand_group(items: list[str], prefix: str | None) -> tuple[list[str], str 
             continue
         m = SUFFIX_SPLIT.match(nxt)
         suffix = m.group(2) if m else nxt[len(out[i]) :]
+        bare = LEVEL_PAREN.sub("", out[i])
+        tail = re.match(r"^.{1,6}?(?:新区|开发区|区|县|市|州)(.{2,})$", nxt)
+        if bare.startswith("各") and re.search(r"(市|区|县|州)$", bare) and tail:
+            suffix = tail.group(1)  # 各市(州)、贵安新区数据管理部门 → 各市(州)数据管理部门
         if suffix:
             out[i] = out[i] + suffix
     # Prefix: the level of the first item carries over the items that have none of their own.
@@ -166,14 +198,31 @@ def _labelled_segments(content: str) -> list[tuple[bool, str]]:
     return out
 
 
+def _plausible_unit(name: str) -> bool:
+    """A name that ends like a body (局, 委, 政府, 部门 …), or is a known collective or operator."""
+    short = LEVEL_PAREN.sub("", name)
+    return bool(ORG_END.search(short)) or short in SINGLE_UNITS or bool(OPERATOR.search(short))
+
+
+def _is_time_or_note(group: str) -> bool:
+    """A time limit or a remark inside a responsibility parenthesis (2024年底前完成)."""
+    return bool(TIME_OR_NOTE.search(group)) and not ORG_END.search(_clean(group)[0])
+
+
 def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str], list[str]]:
     """(lead units, all units) named in the inside of a responsibility parenthesis."""
     resp = Responsibility()
+    content = re.split(TIME_LABEL, content)[0]  # (责任单位:…;完成时限:2024年12月底前)
+    content = content.translate(_BRACKETS)
+    # A remark after the list, in a sentence of its own: (责任单位:…。除专门列出外,…不再重复)
+    head, _, rest = content.partition("。")
+    if rest and not LABEL.search(rest) and not ROLE_WORD.search(rest):
+        content = head
     for seg_lead, segment in _labelled_segments(content):
         # Commas separate groups with their own role word (A牵头,B、C配合).
         for group in re.split(r"[,，]", segment):
             group = group.strip()
-            if not group:
+            if not group or _is_time_or_note(group):
                 continue
             prefix: str | None = None  # a leading 市/省 distributes over a 、-list, not past a comma
             group_lead = seg_lead or bool(re.search(r"牵头(负责|落实)?$", group))
@@ -186,8 +235,18 @@ def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str]
                     leads.append(lead)
             names, prefix = _expand_group(items, prefix)
             for name, lead in zip(names, leads, strict=True):
-                resp.add(mainland(name, script), lead or group_lead)
+                if _plausible_unit(name):  # not 下同, 为, 第一 … of a remark
+                    resp.add(mainland(name, script), lead or group_lead)
     return resp.lead_units, resp.all_units
+
+
+_BRACKETS = str.maketrans(
+    {"〔": "(", "〕": ")", "［": "(", "］": ")", "（": "(", "）": ")", "：": ":", "；": ";"}
+)
+
+
+def _square_to_round(text: str) -> str:
+    return text.replace("〔", "(").replace("〕", ")")
 
 
 def _looks_like_unit_list(content: str) -> bool:
@@ -230,7 +289,10 @@ def _sentence_unit_list(sentence: str) -> bool:
     return all(n and len(n) <= 20 and (ORG_END.search(n) or n in SINGLE_UNITS) for n in names)
 
 
-RE_LABEL_LINE = re.compile(r"(责任单位|牵头单位|责任部门|牵头部门)[:：]\s*([^()\n。]+)")
+RE_LABEL_LINE = re.compile(
+    r"(牵头考核单位|责任单位|牵头单位|配合单位|协办单位|责任部门|牵头部门|配合部门)[:：]\s*"
+    r"((?:[^()\n。]|\([^()\n]{1,12}\))+)"  # a short (…) inside a name: 各县(市、区)人民政府
+)
 
 
 def find_responsibilities(src: str, work: str, start: int, end: int, script: str) -> Responsibility:
@@ -239,7 +301,7 @@ def find_responsibilities(src: str, work: str, start: int, end: int, script: str
     spans = find_parentheses(work, start, end)
     found: list[tuple[int, int, str]] = []
     for a, b in spans:
-        content = work[a + 1 : b - 1].replace(SOFT_BREAK, "")
+        content = _square_to_round(work[a + 1 : b - 1].replace(SOFT_BREAK, ""))
         after = work[b : b + 1]
         at_sentence_end = after in ("", "。", ";", "\n", ".") or b >= end
         if _looks_like_unit_list(content) or (at_sentence_end and _unmarked_unit_list(content)):
@@ -266,6 +328,8 @@ def find_responsibilities(src: str, work: str, start: int, end: int, script: str
     for a, b, content in sorted(found):
         content = content.replace(SOFT_BREAK, "")
         lead, units = parse_unit_list(content, script)
+        if not units:
+            continue  # a remark such as (第一责任单位为牵头单位,下同)
         for u in units:
             resp.add(u, u in lead)
         resp.raw.append(src[a:b])

@@ -109,15 +109,19 @@ def score(pred: dict, gold: dict) -> dict:
     both_ok = sum(
         1 for t, g in matched if t["comparator"] == g["comparator"] and t.get("year") == g.get("year")
     )
-    n = len(matched) or 1
+    n = len(matched)
+
+    def share(ok: int) -> float:
+        return ok / n if n else 1.0  # nothing matched: nothing to get wrong
+
     return {
         "tasks": tasks,
         "units": units,
         "leads": leads,
         "targets": targets,
-        "comparator_accuracy": comparator_ok / n,
-        "year_accuracy": year_ok / n,
-        "comparator_and_year_accuracy": both_ok / n,
+        "comparator_accuracy": share(comparator_ok),
+        "year_accuracy": share(year_ok),
+        "comparator_and_year_accuracy": share(both_ok),
         "missed_targets": unmatched,
         "extra_targets": extra,
         "wrong_attributes": [
@@ -126,3 +130,58 @@ def score(pred: dict, gold: dict) -> dict:
         "missed_units": sorted(gu - pu),
         "extra_units": sorted(pu - gu),
     }
+
+
+KINDS = ("tasks", "units", "leads", "targets")
+
+
+def score_corpus(pairs) -> dict:
+    """Micro-averaged scores over (parse, gold) pairs: every task, unit and target of every plan
+    counts once, so a long plan weighs more than a short one."""
+    total = {k: Score(0, 0, 0) for k in KINDS}
+    matched = comparator_and_year = 0
+    for pred, gold in pairs:
+        s = score(pred, gold)
+        for k in KINDS:
+            total[k] = Score(total[k].tp + s[k].tp, total[k].fp + s[k].fp, total[k].fn + s[k].fn)
+        matched += s["targets"].tp
+        comparator_and_year += round(s["comparator_and_year_accuracy"] * s["targets"].tp)
+    total["comparator_and_year_accuracy"] = comparator_and_year / matched if matched else 1.0
+    return total
+
+
+def score_directory(directory) -> tuple[list[tuple[str, dict]], dict]:
+    """Parse every ``*.txt`` of ``directory`` and score it against ``directory/gold/<stem>.json``:
+    (per-plan scores, corpus scores)."""
+    import json
+    from pathlib import Path
+
+    from .pipeline import parse_text
+
+    per_plan, pairs = [], []
+    for doc in sorted(Path(directory).glob("*.txt")):
+        gold = json.loads((doc.parent / "gold" / (doc.stem + ".json")).read_text(encoding="utf-8"))
+        pred = parse_text(doc.read_text(encoding="utf-8"), doc.name).to_dict()
+        per_plan.append((doc.stem, score(pred, gold)))
+        pairs.append((pred, gold))
+    return per_plan, score_corpus(pairs)
+
+
+def main(argv=None) -> int:
+    """``python -m newinfra.parsing.scoring DIR…``: F1 per plan and for each directory."""
+    import sys
+
+    for directory in argv if argv is not None else sys.argv[1:]:
+        per_plan, total = score_directory(directory)
+        for stem, s in per_plan:
+            print(f"{stem:32} " + " ".join(f"{k}={s[k].f1:.2f}" for k in KINDS))
+        print(
+            f"{str(directory):32} "
+            + " ".join(f"{k}={total[k].f1:.3f}" for k in KINDS)
+            + f" comparator+year={total['comparator_and_year_accuracy']:.3f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -21,9 +21,11 @@ RE_CN_DUN = re.compile(rf"^({CN})\s*[、.]\s*(?!是)(.+)$")
 RE_CN_PAREN = re.compile(rf"^\(\s*({CN})\s*\)\s*(.*)$")
 # Task items.
 RE_ARTICLE = re.compile(rf"^第\s*({CN}|\d+)\s*条\s*(.*)$")
-RE_ARABIC = re.compile(r"^(\d{1,3})\s*(?:[.、]|\.(?=\s))\s*(?!\d)(.*)$")
+RE_ARABIC = re.compile(r"^(\d{1,3})\s*(?:[.、]|\)(?!\s*$))\s*(?!\d)(.*)$")
 RE_ARABIC_PAREN = re.compile(r"^\(\s*(\d{1,3})\s*\)\s*(.*)$")
 RE_CIRCLED = re.compile(r"^([①-⑳])\s*(.*)$")
+# 一是…/二是… paragraphs: items only where a plan numbers its tasks no other way.
+RE_SHI = re.compile(rf"^({CN})是\s*(?![的否不])(.+)$")
 
 HEADING_RANK = {"chapter": 0, "section": 1, "cn_dun": 2, "cn_paren": 3}
 PLAN_WORDS = re.compile(r"(方案|计划|规划|意见|办法|措施|纲要|要点|通知|决定|政策|行动)")
@@ -110,6 +112,7 @@ def classify(line: Line, src: str, script: str) -> tuple[str, str, str, int] | N
         ("arabic_paren", RE_ARABIC_PAREN),
         ("arabic", RE_ARABIC),
         ("circled", RE_CIRCLED),
+        ("shi", RE_SHI),
     ):
         m = rx.match(t)
         if not m:
@@ -129,6 +132,11 @@ def classify(line: Line, src: str, script: str) -> tuple[str, str, str, int] | N
             return kind, f"({num})", rest, rest_off
         if kind == "circled":
             return kind, str(ord(num) - ord("①") + 1), rest, rest_off
+        if kind == "shi":
+            n = chinese_to_int(num)
+            if n is None or n > 20:
+                continue
+            return kind, str(n), rest, rest_off
         return kind, num, rest, rest_off
     return None
 
@@ -171,6 +179,10 @@ def _find_period(title: str | None, work: str) -> dict | None:
         for name, (a, b) in FIVE_YEAR.items():
             if name in text:
                 return {"start": a, "end": b}
+        years = set(re.findall(r"(20\d{2})\s*年", text)) if text is title else set()
+        if len(years) == 1:  # 2024年肇庆市数字经济工作要点: a plan for one year
+            year = int(years.pop())
+            return {"start": year, "end": year}
     m = re.search(r"(?:到|至)\s*(\d{4})\s*年", work[:3000])
     if m:
         return {"start": None, "end": int(m.group(1))}
@@ -189,6 +201,8 @@ def build_skeleton(src: str, work: str, script: str) -> Skeleton:
         (k for k in ("article", "arabic", "arabic_paren", "circled") if _count_sequence(classified, k) >= 1),
         None,
     )
+    if task_kind is None and _count_sequence(classified, "shi") >= 2:
+        task_kind = "shi"  # 一是… 二是… paragraphs, and at least two of them
     heading_kinds = sorted((k for k in kinds_present if k in HEADING_RANK), key=HEADING_RANK.get)
     levels = {k: i + 1 for i, k in enumerate(heading_kinds)}
 
@@ -308,3 +322,31 @@ def _count_sequence(classified, kind: str) -> int:
             last[kind] = _as_int(c[1])
             count += 1
     return count
+
+
+# Used by the pipeline: conventions read across a whole plan.
+FIRST_LEADS = re.compile(
+    r"(列|排|居)?(在)?(第一位|首位|第一)(的|者)?(责任)?(单位|部门)?(为|是)牵头(单位|部门)"
+)
+# Headings of a review of what was achieved (发展基础和形势, 发展现状, “十三五”发展成效).
+STATUS_SECTION = re.compile(
+    r"^(“?十[二三四]五”?(时期|期间)?)?(的)?(发展|工作|建设)?(基础|现状|成效|成就|回顾)(和|与|及|、|$)"
+)
+
+
+def is_status_path(path: list[Heading]) -> bool:
+    """Whether a heading path is a review of what was achieved (its figures are not targets)."""
+    return any(len(h.title) <= 16 and STATUS_SECTION.match(h.title) for h in path)
+
+
+PREAMBLE_GOAL = re.compile(r"目标.{0,12}?(?:到|至)\s*20\d{2}\s*年")
+
+
+def goal_paragraphs(work: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The paragraphs of work[start:end] that state goals with a deadline (总体发展目标，到2025年，…)."""
+    out, pos = [], start
+    for line in work[start:end].split("\n"):
+        if PREAMBLE_GOAL.search(line):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
