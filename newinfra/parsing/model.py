@@ -33,7 +33,9 @@ class Task:
     lead_units: list[str] = field(default_factory=list)
     all_units: list[str] = field(default_factory=list)
     responsibility_raw: str = ""  # every responsibility parenthesis, verbatim, joined with " | "
-    deadline: str | None = None  # "2022年底" when the item states one; extra field
+    deadline: str | None = None  # the time limit as written: 2024年底前 / 2025年9月底前 / 持续推进
+    deadline_date: str | None = None  # ISO last day of the period named; None for 持续推进 or none
+    flags: list[dict] = field(default_factory=list)  # {"kind", "message", "span"}: where unsure
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Target:
     per_year: bool = False
     task_number: str | None = None
     section: str | None = None  # extra field: path of the headings the target sits under
+    flags: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -59,6 +62,7 @@ class PlanDocument:
     tasks: list[Task] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     source: str | None = None  # file name the plan came from; extra field
+    flags: list[dict] = field(default_factory=list)  # extra field: doubts outside any task
 
     def to_dict(self) -> dict:
         return {
@@ -72,4 +76,5 @@ class PlanDocument:
             ],
             "tasks": [asdict(t) for t in self.tasks],
             "targets": [asdict(t) for t in self.targets],
+            "flags": list(self.flags),
         }

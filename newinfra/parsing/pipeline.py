@@ -1,10 +1,14 @@
-"""read → normalise → structure → responsibilities → quantities → PlanDocument."""
+"""read → normalise → task tables → structure → responsibilities → quantities → deadlines →
+flags → PlanDocument."""
 
 from __future__ import annotations
 
 import os
 import re
+from difflib import SequenceMatcher
 
+from .deadlines import deadline_date, find_deadline
+from .flags import annotate
 from .model import PlanDocument, Section, Task
 from .normalise import (
     break_flattened_lines,
@@ -17,9 +21,9 @@ from .quantities import find_targets
 from .responsibilities import find_responsibilities
 from .structure import FIRST_LEADS, Heading, build_skeleton, goal_paragraphs, is_status_path
 from .tables import find_table_targets
+from .task_tables import TaskTable, find_task_tables
 
 GOAL_SECTION = re.compile(r"(目标|总体要求|发展目标|主要目标|工作目标|总体目标|预期目标)")
-DEADLINE = re.compile(r"(?:到|至)?\s*(20\d{2})\s*年\s*(底前|年底前|前|底|末)?")
 
 
 def _path(path: list[Heading]) -> str:
@@ -41,17 +45,24 @@ def _task_title(body: str) -> str:
     return body[:40]
 
 
-def _deadline(text: str) -> str | None:
-    """The latest deadline an item states, as 2022年底 / 2021年."""
-    best = None
-    for m in DEADLINE.finditer(text):
-        if not (m.group(2) or m.group(0).startswith(("到", "至"))):
-            continue
-        year = int(m.group(1))
-        label = f"{year}年底" if m.group(2) in ("底", "底前", "年底前", "末") else f"{year}年"
-        if best is None or year >= best[0]:
-            best = (year, label)
-    return best[1] if best else None
+def _blank(work: str, tables: list[TaskTable]) -> str:
+    """The working copy with the task tables blanked out (same length, lines kept)."""
+    if not tables:
+        return work
+    parts, pos = [], 0
+    for t in tables:
+        parts.append(work[pos : t.start])
+        parts.append(re.sub(r"[^\n]", " ", work[t.start : t.end]))
+        pos = t.end
+    parts.append(work[pos:])
+    return "".join(parts)
+
+
+def _plan_year(period: dict | None) -> int | None:
+    """The year of a one-year plan, which dates a time limit written as 6月底前."""
+    if period and period.get("start") and period.get("start") == period.get("end"):
+        return period["start"]
+    return None
 
 
 def parse_text(src: str, source: str | None = None) -> PlanDocument:
@@ -59,9 +70,12 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
     empty plan."""
     src = src.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     script = detect_script(src)
-    work = break_flattened_lines(unwrap_hard_wrapped(to_simplified_same_length(src, script), _starts_block))
+    full = to_simplified_same_length(src, script)
+    tables = find_task_tables(src, full, script) if "\t" in full else []
+    work = break_flattened_lines(unwrap_hard_wrapped(_blank(full, tables), _starts_block))
     sk = build_skeleton(src, work, script)
     period_start = (sk.period or {}).get("start")
+    year = _plan_year(sk.period)
 
     doc = PlanDocument(title=sk.title, script=script, period=sk.period, source=source)
     for h in sk.headings:
@@ -88,8 +102,12 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
             lead_units=resp.lead_units,
             all_units=resp.all_units,
             responsibility_raw=" | ".join(resp.raw),
-            deadline=_deadline(work[body_start : it.end]),
         )
+        # A time limit in a responsibility statement is the task's; else the latest in its text.
+        for raw in resp.raw:
+            task.deadline = task.deadline or find_deadline(to_simplified_same_length(raw, script))
+        task.deadline = task.deadline or find_deadline(work, body_start, it.end, ongoing=False)
+        task.deadline_date = deadline_date(task.deadline, year)
         doc.tasks.append(task)
         # 列第一位的为牵头单位 / 第一责任单位为牵头单位(下同): from there on the first unit leads.
         first_leads = first_leads or bool(FIRST_LEADS.search(work, it.line.start, it.end))
@@ -115,8 +133,80 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
             find_targets(src, work, block.start, block.end, script, None, section or None, period_start, goal)
         )
         doc.targets.extend(find_table_targets(src, work, block.start, block.end, script, section or None))
+    for table in tables:
+        _add_table(doc, table, src, full, script, period_start, year)
     doc.targets.sort(key=lambda t: src.find(t.text))
+    annotate(doc, src, full, script)
     return doc
+
+
+def _similarity(a: str, b: str) -> float:
+    a, b = re.sub(r"\W", "", a), re.sub(r"\W", "", b)
+    if not a or not b:
+        return 0.0
+    if min(len(a), len(b)) >= 4 and (a in b or b in a):
+        return 0.95
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+MATCH_AT_LEAST = 0.6
+
+
+def _add_table(doc: PlanDocument, table: TaskTable, src, full, script, period_start, year) -> None:
+    """A task-allocation table: its units go to the prose tasks it matches by title; the rows
+    that match no prose task are tasks of their own."""
+    prose = list(doc.tasks)
+    pairs = sorted(
+        (
+            (max(_similarity(row.title, t.title), _similarity(row.title, t.text[:60])), r, p)
+            for r, row in enumerate(table.tasks)
+            for p, t in enumerate(prose)
+        ),
+        reverse=True,
+    )
+    matched: dict[int, int] = {}
+    used: set[int] = set()
+    for score, r, p in pairs:
+        if score < MATCH_AT_LEAST:
+            break
+        if r in matched or p in used:
+            continue
+        matched[r] = p
+        used.add(p)
+    for r, row in enumerate(table.tasks):
+        if r in matched:
+            task = prose[matched[r]]
+            if row.all_units:
+                task.lead_units, task.all_units = list(row.lead_units), list(row.all_units)
+            task.responsibility_raw = " | ".join(filter(None, [task.responsibility_raw, *row.raw]))
+            if row.deadline:
+                task.deadline = row.deadline
+                task.deadline_date = deadline_date(row.deadline, year)
+            continue
+        task = Task(
+            number=row.number,
+            title=row.title,
+            section=row.section,
+            text=row.text,
+            lead_units=list(row.lead_units),
+            all_units=list(row.all_units),
+            responsibility_raw=" | ".join(row.raw),
+            deadline=row.deadline,
+            deadline_date=deadline_date(row.deadline, year),
+        )
+        if prose:
+            task.flags.append(
+                {
+                    "kind": "table_only",
+                    "message": "任务分工表中的这一项在正文中没有找到对应的任务",
+                    "span": row.title,
+                }
+            )
+        doc.tasks.append(task)
+        for a, b in row.spans:
+            doc.targets.extend(
+                find_targets(src, full, a, b, script, row.number, row.section or None, period_start)
+            )
 
 
 def _starts_block(line: str) -> bool:

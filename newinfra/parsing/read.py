@@ -1,8 +1,13 @@
 """Read: a plan file → its text. Formats by content first, then by extension; encodings detected.
 
 .txt in UTF-8 (with or without BOM), UTF-16 (with BOM), GB18030/GBK/GB2312 or Big5/CP950;
-.docx (paragraphs and table rows in document order, cells joined by tabs); .html; .pdf with a
-text layer. Anything else, or a file that cannot be read, raises DocumentError.
+.docx (paragraphs and table rows in document order); .xlsx (every sheet, row by row); .html;
+.pdf with a text layer. Anything else, or a file that cannot be read, raises DocumentError.
+
+A table row becomes one line with its cells joined by tabs, one cell per grid column: a cell
+merged over several columns or rows repeats its text in each of them, except that a row with one
+text across the whole table (a title or a group label) becomes a single cell. The heavy
+libraries (python-docx, openpyxl, bs4, pypdf) are imported only when their format is read.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from .errors import DocumentError
 @dataclass(frozen=True)
 class SourceText:
     text: str
-    format: str  # txt | docx | html | pdf
+    format: str  # txt | docx | xlsx | html | pdf
     encoding: str | None
 
 
@@ -132,6 +137,10 @@ def read_document(path: str | os.PathLike) -> SourceText:
         raise DocumentError(f"{name} is empty", code="empty")
     ext = p.suffix.lower()
     if data.startswith(b"PK\x03\x04"):
+        if _zip_has(data, "xl/workbook.xml") or (
+            ext in (".xlsx", ".xlsm") and not _zip_has(data, "word/document.xml")
+        ):
+            return SourceText(_read_xlsx(data, name), "xlsx", None)
         return SourceText(_read_docx(data, name), "docx", None)
     if data.startswith(b"%PDF"):
         return SourceText(_read_pdf(data, name), "pdf", None)
@@ -141,6 +150,8 @@ def read_document(path: str | os.PathLike) -> SourceText:
         )
     if ext == ".docx":
         raise DocumentError(f"{name} is not a valid .docx file (it is not a zip package)", code="bad_docx")
+    if ext in (".xlsx", ".xlsm"):
+        raise DocumentError(f"{name} is not a valid .xlsx file (it is not a zip package)", code="bad_xlsx")
     if ext == ".pdf":
         raise DocumentError(f"{name} is not a valid PDF file", code="bad_pdf")
     if _looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -182,17 +193,100 @@ def _read_docx(data: bytes, name: str) -> str:
         if tag == "p":
             lines.append(Paragraph(child, document).text)
         elif tag == "tbl":
-            for row in Table(child, document).rows:
-                cells = []
-                for cell in row.cells:
-                    t = cell.text.replace("\n", " ").strip()
-                    if not cells or cells[-1] != t:  # merged cells repeat their text
-                        cells.append(t)
-                lines.append("\t".join(cells))
+            rows = [[cell.text for cell in row.cells] for row in Table(child, document).rows]
+            lines.extend(table_lines(rows))
     text = _clean("\n".join(lines))
     if not text.strip():
         raise DocumentError(f"{name} is empty", code="empty")
     return text
+
+
+def _zip_has(data: bytes, member: str) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return member in z.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if hasattr(value, "strftime"):  # a date cell: as a plan writes it
+        return f"{value.year}年{value.month}月{value.day}日"
+    return re.sub(r"[ \t\r\n\u3000]+", " ", str(value)).strip()
+
+
+def table_lines(rows: list[list]) -> list[str]:
+    """Table rows (one value per grid column, merged cells repeated) as tab-joined lines."""
+    out = []
+    for row in rows:
+        cells = [_cell_text(c) for c in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        if len(cells) > 1 and len(set(cells)) == 1:  # merged across the table: a title or a label
+            cells = cells[:1]
+        out.append("\t".join(cells))
+    return out
+
+
+def _read_xlsx(data: bytes, name: str) -> str:
+    try:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged package
+        raise DocumentError(
+            f"{name} is not a valid .xlsx file ({exc.__class__.__name__})", code="bad_xlsx"
+        ) from exc
+    lines: list[str] = []
+    for ws in wb.worksheets:
+        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+        for rng in ws.merged_cells.ranges:
+            top = ws.cell(rng.min_row, rng.min_col).value
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    if r - 1 < len(grid) and c - 1 < len(grid[r - 1]):
+                        grid[r - 1][c - 1] = top
+        body = table_lines(grid)
+        if body:
+            if lines:
+                lines.append("")
+            lines.extend(body)
+    text = _clean("\n".join(lines))
+    if not text.strip():
+        raise DocumentError(f"{name} is empty", code="empty")
+    return text
+
+
+def _html_table_rows(table) -> list[list[str]]:
+    """The grid of an HTML table, rowspan and colspan repeated into every cell they cover."""
+    grid: dict[tuple[int, int], str] = {}
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    for r, tr in enumerate(rows):
+        c = 0
+        for td in tr.find_all(["td", "th"], recursive=False):
+            while (r, c) in grid:
+                c += 1
+            text = " ".join(td.stripped_strings)
+            try:
+                rs = max(1, min(int(td.get("rowspan", 1)), 200))
+                cs = max(1, min(int(td.get("colspan", 1)), 50))
+            except (TypeError, ValueError):
+                rs = cs = 1
+            for dr in range(rs):
+                for dc in range(cs):
+                    grid.setdefault((r + dr, c + dc), text)
+            c += cs
+    if not grid:
+        return []
+    height = max(r for r, _ in grid) + 1
+    width = max(c for _, c in grid) + 1
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
 
 
 def _read_html(data: bytes, name: str) -> tuple[str, str]:
@@ -213,8 +307,10 @@ def _read_html(data: bytes, name: str) -> tuple[str, str]:
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "noscript", "head", "nav", "footer", "header", "iframe", "template"]):
         tag.decompose()
-    for td in soup.find_all(["td", "th"]):
-        td.insert_after("\t")
+    # Innermost tables first, so that a table inside a cell becomes that cell's text.
+    for table in reversed(soup.find_all("table")):
+        lines = table_lines(_html_table_rows(table))
+        table.replace_with("\n" + "\n".join(lines) + "\n")
     for br in soup.find_all("br"):
         br.replace_with("\n")
     blocks = (
@@ -246,6 +342,76 @@ def _read_html(data: bytes, name: str) -> tuple[str, str]:
     return out, enc
 
 
+_TABLE_HINT = re.compile(r"(牵头单位|责任单位|配合单位|牵头部门|责任部门)")
+
+
+def _pdf_page_with_tables(page, columns: list[float] | None) -> tuple[str, list[float] | None]:
+    """A page's text with task-allocation tables rebuilt as tab-joined rows.
+
+    Text pieces are grouped into lines by their baseline; a line whose pieces name a task-table
+    header fixes the columns (where each header cell starts); the pieces of the lines below are
+    put into those columns, and a line with nothing in the first column continues the row above
+    it (a cell wrapped over several lines). ``columns`` carries a table on to the next page.
+    """
+    from .task_tables import header_columns
+
+    pieces: list[tuple[float, float, str, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text and text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            size = abs(font_size * tm[0] * cm[0]) or 10.0
+            pieces.append((round(y, 1), x, text.replace("\n", ""), size))
+
+    page.extract_text(visitor_text=visit)
+    rows: list[list[tuple[float, str, float]]] = []
+    last_y = None
+    for y, x, text, size in sorted(pieces, key=lambda p: (-p[0], p[1])):
+        if last_y is None or abs(y - last_y) > 2:
+            rows.append([])
+            last_y = y
+        rows[-1].append((x, text, size))
+    out: list[str] = []
+    table_rows: list[list[str]] | None = [] if columns else None
+    for row in rows:
+        row.sort()
+        merged: list[tuple[float, float, str]] = []  # (start, end, text) of runs of close pieces
+        for x, text, size in row:
+            width = sum(size if ord(ch) > 0x2E80 else size * 0.55 for ch in text)
+            if merged and x - merged[-1][1] < size:
+                merged[-1] = (merged[-1][0], x + width, merged[-1][2] + text)
+            else:
+                merged.append((x, x + width, text))
+        if header_columns([t for _, _, t in merged]) is not None:
+            if table_rows:
+                out.extend("\t".join(c) for c in table_rows)
+            # Column k starts half-way between the end of header k-1 and the start of header k.
+            columns = [merged[0][0]] + [(merged[k - 1][1] + merged[k][0]) / 2 for k in range(1, len(merged))]
+            out.append("\t".join(t.strip() for _, _, t in merged))
+            table_rows = []
+            continue
+        if columns is None or table_rows is None:
+            out.append("".join(t for _, t, _ in row))
+            continue
+        if merged[0][0] < columns[0] - 8:  # text left of the table: the table has ended
+            out.extend("\t".join(c) for c in table_rows)
+            table_rows, columns = None, None
+            out.append("".join(t for _, t, _ in row))
+            continue
+        cells = [""] * len(columns)
+        for x, text, _ in row:
+            k = max((i for i, cx in enumerate(columns) if cx <= x + 1), default=0)
+            cells[k] += text.strip()
+        if table_rows and not cells[0] and any(cells):
+            table_rows[-1] = [a + b for a, b in zip(table_rows[-1], cells, strict=True)]
+        else:
+            table_rows.append(cells)
+    if table_rows:
+        out.extend("\t".join(c) for c in table_rows)
+    return "\n".join(out), columns
+
+
 def _read_pdf(data: bytes, name: str) -> str:
     try:
         from pypdf import PdfReader
@@ -262,7 +428,15 @@ def _read_pdf(data: bytes, name: str) -> str:
                 raise DocumentError(
                     f"{name} is an encrypted PDF; remove the password and try again", code="encrypted"
                 ) from exc
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = []
+        columns: list[float] | None = None
+        for page in reader.pages:
+            plain = page.extract_text() or ""
+            if columns is not None or _TABLE_HINT.search(plain):
+                text, columns = _pdf_page_with_tables(page, columns)
+                pages.append(text if text.strip() else plain)
+            else:
+                pages.append(plain)
     except DocumentError:
         raise
     except (PdfReadError, ValueError, KeyError, OSError) as exc:

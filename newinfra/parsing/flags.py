@@ -1,0 +1,148 @@
+"""Flags: where the parser is unsure, it says so (../shared/plan-format.md).
+
+Each flag is ``{"kind", "message", "span"}``: ``kind`` is one of
+
+- ``no_units``: a task without any responsible unit;
+- ``unknown_unit``: a unit that is not in the organisation table (orgs.json), with the nearest
+  known name when there is one;
+- ``partial_responsibility``: a responsibility statement only partly read (a piece of it that
+  is neither a unit, a role word nor a time limit, or a "unit" that is not the name of a body);
+- ``no_year``: a target without a year;
+- ``figure_left_out``: a number next to a measure word that was not taken as a target (figures
+  the parser leaves out on purpose — already achieved, thresholds, subsidies — are not flagged);
+- ``table_only``: a row of a task-allocation table that matches no task of the text.
+
+``message`` is Chinese, for the people who read the plan; ``span`` is the text concerned.
+Figures outside any task are flagged on the plan itself (``PlanDocument.flags``).
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import get_close_matches
+from functools import cache
+
+from .deadlines import DATED, ONGOING, YEARLESS
+from .model import PlanDocument
+from .normalise import to_simplified_same_length
+from .orgs import all_units, unit_info
+from .quantities import ACHIEVED, SUBSIDY, UNITS
+from .responsibilities import LABEL, ORG_END, ROLE_TAIL, SINGLE_UNITS
+
+COLLECTIVE = re.compile(
+    r"^(各|有关|相关|其他|其它|全市|全省|市直|省直)|(有关单位|相关单位|有关部门|相关部门)$"
+)
+# Measure words beyond those the target finder knows, so that a figure it misses is still seen.
+EXTRA_UNITS = "Tbps PFLOPS EFLOPS TFLOPS Flops 毫秒 ms 万户 机架 标准机架 兆 G比特 人次 个百分点".split()
+_FIGURE = re.compile(
+    r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)\s*(万亿|千万|百万|亿|万|千)?\s*("
+    + "|".join(re.escape(u) for u in sorted({*UNITS, *EXTRA_UNITS}, key=len, reverse=True))
+    + r")(?![A-Za-z])"
+)
+_NOT_A_TARGET_AFTER = re.compile(r"^(以上|以下)?的|^(左右|以上|以下)?(的)?(项目|企业|单位)")
+_ROLE_WORDS = re.compile(
+    r"(按职责分工负责|按职责分工落实|按职能分工负责|分工负责|共同负责|负责落实|牵头落实|牵头负责|配合落实|"
+    r"牵头考核单位|牵头|配合|负责|参与|协助|协同|落实|完成|推进|等(相关|有关)?(单位|部门)?)"
+)
+
+
+def flag(kind: str, message: str, span: str) -> dict:
+    return {"kind": kind, "message": message, "span": span}
+
+
+@cache
+def _known_names() -> tuple[str, ...]:
+    names = []
+    for unit in all_units():
+        names.append(unit["name"])
+        names.extend(unit["aliases"])
+    return tuple(names)
+
+
+@cache
+def unknown_unit_flag(name: str) -> dict | None:
+    """A flag for a unit the organisation table does not know, with the nearest known name."""
+    if unit_info(name) or COLLECTIVE.search(name):
+        return None
+    near = get_close_matches(name, _known_names(), n=1, cutoff=0.7)
+    if near:
+        known = unit_info(near[0])["name"]
+        return flag("unknown_unit", f"“{name}”不在单位名录中，最接近的是“{known}”", name)
+    return flag("unknown_unit", f"“{name}”不在单位名录中", name)
+
+
+def _looks_like_body(name: str) -> bool:
+    return bool(ORG_END.search(name)) or name in SINGLE_UNITS or bool(COLLECTIVE.search(name))
+
+
+def responsibility_residue(raw: str, script: str) -> list[str]:
+    """Pieces of a responsibility statement that are neither units, role words nor time limits."""
+    content = to_simplified_same_length(raw, script).strip()
+    if content[:1] == "(" and content[-1:] == ")":
+        content = content[1:-1]
+    content = re.sub(r"\([^()]*\)", "", content)  # 市发展改革委(牵头), 各县(市、区)
+    content = LABEL.sub(",", content)
+    out = []
+    for group in re.split(r"[,，;；:：。]", content):
+        items = [i.strip() for i in group.split("、")]
+        rests = [re.sub(r"^(由|请|会同|联合)", "", _ROLE_WORDS.sub("", i)).strip() for i in items]
+        for k, (piece, rest) in enumerate(zip(items, rests, strict=True)):
+            if not piece or DATED.search(piece) or YEARLESS.search(piece) or ONGOING.search(piece):
+                continue
+            if not rest or ROLE_TAIL.fullmatch(rest) or _looks_like_body(rest):
+                continue
+            # 越秀、白云、南沙区政府: a bare name takes the ending of a later item of its list.
+            if any(_looks_like_body(r) for r in rests[k + 1 :]) and len(rest) <= 4:
+                continue
+            out.append(piece)
+    return out
+
+
+def annotate(doc: PlanDocument, src: str, work: str, script: str) -> None:
+    """Add the flags of every task and target, and those of the plan, in place."""
+    for task in doc.tasks:
+        if not task.all_units:
+            task.flags.append(flag("no_units", "没有找到这项任务的责任单位", task.title))
+        for raw in filter(None, task.responsibility_raw.split(" | ")):
+            for piece in responsibility_residue(raw, script):
+                task.flags.append(
+                    flag("partial_responsibility", f"责任说明只读懂了一部分：“{piece}”没有读成单位", raw)
+                )
+        for unit in task.all_units:
+            if not _looks_like_body(unit):
+                task.flags.append(
+                    flag("partial_responsibility", f"“{unit}”不像单位名称，责任说明可能读错了", unit)
+                )
+            elif f := unknown_unit_flag(unit):
+                task.flags.append(dict(f))
+    for t in doc.targets:
+        if t.year is None:
+            t.flags.append(flag("no_year", "这个指标没有写明年份", t.text))
+    _figures_left_out(doc, src, work)
+
+
+def _figures_left_out(doc: PlanDocument, src: str, work: str) -> None:
+    taken: list[tuple[int, int]] = []
+    for t in doc.targets:
+        at = src.find(t.text)
+        if at >= 0:
+            taken.append((at, at + len(t.text)))
+    tasks = []
+    for task in doc.tasks:
+        at = src.find(task.text) if task.text else -1
+        if at >= 0:
+            tasks.append((at, at + len(task.text), task))
+    for m in _FIGURE.finditer(work):
+        a, b = m.span()
+        if any(x < b and a < y for x, y in taken):
+            continue
+        clause_start = max(work.rfind(ch, 0, a) for ch in "。；;，,\n")
+        clause = work[clause_start + 1 : a]
+        if ACHIEVED.search(clause) or SUBSIDY.search(clause) or _NOT_A_TARGET_AFTER.match(work[b : b + 6]):
+            continue
+        if re.search(r"(〔|\[|第|号|编号)\s*$", work[max(0, a - 2) : a]):
+            continue
+        span = src[a:b]
+        f = flag("figure_left_out", f"“{span}”像是一个量化指标，但没有读成指标", span)
+        owner = next((task for x, y, task in tasks if x <= a < y), None)
+        (owner.flags if owner else doc.flags).append(f)

@@ -1,0 +1,299 @@
+"""Task-allocation tables (任务分工表) in .docx, .xlsx, .html and .pdf give one task per row.
+
+The tables are built here from tasks and units of the kind real plans circulate (附件：重点任务
+分工表); each shape is one the issue names: 牵头单位/配合单位 columns, one 责任单位 column whose
+lead is marked 牵头, a title row above the header, merged cells, a header repeated on a new page.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newinfra.parsing import parse_file, parse_text
+from newinfra.parsing.read import read_document
+
+# number, task, lead units, co-operating units, time limit, expected deadline_date
+ROWS = [
+    (
+        "1",
+        "加快5G网络规模化部署，新建5G基站1.2万个",
+        ["市经信局"],
+        ["市通信管理办", "中国铁塔杭州市分公司"],
+        "2024年底前",
+        "2024-12-31",
+    ),
+    (
+        "2",
+        "推进千兆光网城乡全覆盖",
+        ["市通信管理办"],
+        ["市住房城乡建设局", "各区县政府"],
+        "2025年6月底前",
+        "2025-06-30",
+    ),
+    (
+        "3",
+        "建设城市算力调度平台",
+        ["市数据资源局"],
+        ["市发展改革委", "市经信局"],
+        "2025年三季度",
+        "2025-09-30",
+    ),
+    ("4", "推动数据中心绿色低碳改造", ["市发展改革委"], ["市生态环境局"], "持续推进", None),
+    (
+        "5",
+        "布局充电基础设施",
+        ["市住房城乡建设局", "市交通运输局"],
+        ["国网杭州供电公司"],
+        "2023年6月",
+        "2023-06-30",
+    ),
+]
+TITLE = "杭州市新型基础设施建设三年行动计划重点任务分工表"
+
+
+def expected(rows=ROWS):
+    return [
+        (num, task.split("，")[0], lead, lead + co, deadline, date)
+        for num, task, lead, co, deadline, date in rows
+    ]
+
+
+def got(plan):
+    return [
+        (t["number"], t["title"], t["lead_units"], t["all_units"], t["deadline"], t["deadline_date"])
+        for t in plan["tasks"]
+    ]
+
+
+def write_docx(path, prose: list[str] | None = None) -> None:
+    import docx
+
+    document = docx.Document()
+    for line in prose or []:
+        document.add_paragraph(line)
+    document.add_paragraph("附件")
+    document.add_paragraph(TITLE)
+    table = document.add_table(rows=len(ROWS) + 2, cols=5)
+    # A header over two rows: 责任单位 above 牵头单位 | 配合单位.
+    for c, name in enumerate(["序号", "重点任务", "责任单位", "责任单位", "完成时限"]):
+        table.cell(0, c).text = name
+    for c, name in enumerate(["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]):
+        table.cell(1, c).text = name
+    for c in (0, 1, 4):
+        table.cell(0, c).merge(table.cell(1, c))
+    table.cell(0, 2).merge(table.cell(0, 3)).text = "责任单位"
+    for r, (num, task, lead, co, deadline, _) in enumerate(ROWS, 2):
+        table.cell(r, 0).text = num
+        table.cell(r, 1).text = task
+        # Several units in one cell, one per paragraph.
+        cell = table.cell(r, 2)
+        cell.text = lead[0]
+        for more in lead[1:]:
+            cell.add_paragraph(more)
+        table.cell(r, 3).text = "、".join(co)
+        table.cell(r, 4).text = deadline
+    document.save(path)
+
+
+def test_docx_table_with_lead_and_co_columns(tmp_path):
+    write_docx(tmp_path / "分工.docx")
+    plan = parse_file(tmp_path / "分工.docx").to_dict()
+    assert got(plan) == expected()
+    # The figure in a task cell is that task's target.
+    assert [(t["value"], t["unit"], t["task_number"]) for t in plan["targets"]] == [(12000, "个", "1")]
+
+
+def write_xlsx(path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheets = [wb.active, wb.create_sheet("第二批")]
+    halves = [ROWS[:3], ROWS[3:]]
+    for ws, rows in zip(sheets, halves, strict=True):
+        ws.append([TITLE])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
+        ws.append(["时间节点", "序号", "工作任务", "责任单位"])  # columns in any order
+        for num, task, lead, co, deadline, _ in rows:
+            units = "、".join([f"{u}（牵头）" for u in lead] + co)
+            ws.append([deadline, int(num), task, units])
+    wb.save(path)
+
+
+def test_xlsx_every_sheet_with_a_title_row_and_one_marked_unit_column(tmp_path):
+    write_xlsx(tmp_path / "分工.xlsx")
+    source = read_document(tmp_path / "分工.xlsx")
+    assert source.format == "xlsx"
+    plan = parse_file(tmp_path / "分工.xlsx").to_dict()
+    assert got(plan) == expected()
+    assert plan["title"] == TITLE
+
+
+def test_xlsx_cell_text_lead_written_as_a_sentence(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "重点任务", "责任单位", "完成时限"])
+    ws.append([1, "建设城市算力调度平台", "市数据资源局牵头，市发展改革委、市经信局配合", "2025年底前"])
+    wb.save(tmp_path / "t.xlsx")
+    plan = parse_file(tmp_path / "t.xlsx").to_dict()
+    assert got(plan) == [
+        (
+            "1",
+            "建设城市算力调度平台",
+            ["市数据资源局"],
+            ["市数据资源局", "市发展改革委", "市经信局"],
+            "2025年底前",
+            "2025-12-31",
+        )
+    ]
+
+
+def write_html(path) -> None:
+    body = []
+    for i, (num, task, lead, co, deadline, _) in enumerate(ROWS):
+        if i == 0:
+            body.append('<tr><td colspan="5"><b>一、信息基础设施</b></td></tr>')
+        if i == 3:
+            body.append('<tr><td colspan="5">二、融合基础设施</td></tr>')
+        lead_cell = "".join(f"<p>{u}</p>" for u in lead)
+        body.append(
+            f"<tr><td>{num}</td><td><p>{task}</p></td><td>{lead_cell}</td>"
+            f"<td>{'，'.join(co)}</td><td>{deadline}</td></tr>"
+        )
+    page = (
+        '<html><head><meta charset="utf-8"><title>分工</title></head><body>'
+        f"<h3>附件</h3><p>{TITLE}</p><table border=1>"
+        "<tr><th>序号</th><th>重点任务</th><th>牵头单位</th><th>配合单位</th><th>完成时限</th></tr>"
+        + "".join(body)
+        + "</table><p>抄送：市委办公厅。</p></body></html>"
+    )
+    path.write_text(page, encoding="utf-8")
+
+
+def test_html_table_with_group_rows(tmp_path):
+    write_html(tmp_path / "分工.html")
+    plan = parse_file(tmp_path / "分工.html").to_dict()
+    assert got(plan) == expected()
+    assert [t["section"] for t in plan["tasks"]] == ["一、信息基础设施"] * 3 + ["二、融合基础设施"] * 2
+
+
+def test_html_rowspan_gives_the_unit_to_every_row_it_covers(tmp_path):
+    page = (
+        "<table><tr><td>序号</td><td>工作任务</td><td>牵头单位</td><td>完成时限</td></tr>"
+        '<tr><td>1</td><td>建设工业互联网标识解析节点</td><td rowspan="2">市经信局</td><td>2024年底前</td></tr>'
+        "<tr><td>2</td><td>培育工业互联网平台</td><td>2025年底前</td></tr></table>"
+    )
+    (tmp_path / "t.html").write_text(page, encoding="utf-8")
+    plan = parse_file(tmp_path / "t.html").to_dict()
+    assert [(t["title"], t["lead_units"], t["deadline_date"]) for t in plan["tasks"]] == [
+        ("建设工业互联网标识解析节点", ["市经信局"], "2024-12-31"),
+        ("培育工业互联网平台", ["市经信局"], "2025-12-31"),
+    ]
+
+
+def write_pdf(path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("STSong-Light", 9)
+    columns = [30, 60, 250, 340, 500]
+    header = ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]
+    c.drawString(30, 810, "附件")
+    c.drawString(150, 790, TITLE)
+    y = 760
+    for page_rows in (ROWS[:3], ROWS[3:]):
+        for x, name in zip(columns, header, strict=True):
+            c.drawString(x + 4, y, name)  # header text a little right of the column's edge
+        y -= 20
+        for num, task, lead, co, deadline, _ in page_rows:
+            c.drawString(columns[0], y, num)
+            # A long task wraps onto a second line of the same row.
+            c.drawString(columns[1], y, task[:12])
+            if task[12:]:
+                c.drawString(columns[1], y - 12, task[12:])
+            c.drawString(columns[2], y, lead[0])
+            if lead[1:]:
+                c.drawString(columns[2], y - 12, "、" + "、".join(lead[1:]))
+            c.drawString(columns[3], y, "、".join(co))
+            c.drawString(columns[4], y, deadline)
+            y -= 30
+        c.showPage()
+        c.setFont("STSong-Light", 9)
+        y = 800
+    c.save()
+
+
+def test_pdf_table_across_two_pages(tmp_path):
+    write_pdf(tmp_path / "分工.pdf")
+    plan = parse_file(tmp_path / "分工.pdf").to_dict()
+    assert got(plan) == expected()
+
+
+PROSE = [
+    "杭州市新型基础设施建设三年行动计划（2023—2025年）",
+    "一、主要任务",
+    "（一）信息基础设施",
+    "1.加快5G网络规模化部署。到2024年，新建5G基站1.2万个，实现重点场所全覆盖。",
+    "2.推进千兆光网城乡全覆盖。实施光纤到户改造，提升家庭宽带接入能力。",
+    "3.建设城市算力调度平台。统筹全市算力资源，提供普惠算力服务。",
+    "（二）融合基础设施",
+    "4.推动数据中心绿色低碳改造。新建数据中心PUE不高于1.25。",
+    "5.布局充电基础设施。新建公共充电桩5000个。（市住房城乡建设局负责）",
+]
+
+
+def test_prose_with_an_annexed_table_takes_the_table_units(tmp_path):
+    write_docx(tmp_path / "方案.docx", prose=PROSE)
+    plan = parse_file(tmp_path / "方案.docx").to_dict()
+    # The prose tasks, in their sections, with the units and time limits of the table.
+    assert got(plan) == expected()
+    assert [t["section"] for t in plan["tasks"]][:1] == ["一、主要任务/(一)信息基础设施"]
+    assert all(t["text"].startswith(("加快", "推进", "建设", "推动", "布局")) for t in plan["tasks"])
+    # The table's own copy of the figures is not counted twice.
+    assert sorted(t["value"] for t in plan["targets"]) == [1.25, 5000, 12000]
+    assert not any(f["kind"] == "table_only" for t in plan["tasks"] for f in t["flags"])
+
+
+def test_a_table_row_without_a_prose_task_is_kept_and_flagged(tmp_path):
+    text = "\n".join(
+        [
+            "一、主要任务",
+            "1.加快5G网络规模化部署。",
+            "附件：重点任务分工表",
+            "序号\t重点任务\t牵头单位\t完成时限",
+            "1\t加快5G网络规模化部署\t市经信局\t2024年底前",
+            "2\t开展卫星互联网应用试点\t市数据资源局\t2025年底前",
+        ]
+    )
+    plan = parse_text(text).to_dict()
+    assert [(t["title"], t["lead_units"]) for t in plan["tasks"]] == [
+        ("加快5G网络规模化部署", ["市经信局"]),
+        ("开展卫星互联网应用试点", ["市数据资源局"]),
+    ]
+    assert [f["kind"] for f in plan["tasks"][1]["flags"]] == ["table_only", "unknown_unit"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "序号\t指标\t单位\t2025年",  # an indicator table is not a task table
+        "序号\t名称\t地址\t联系电话",
+        "重点任务\t备注",
+    ],
+)
+def test_other_tables_are_not_task_tables(header):
+    plan = parse_text(f"一、附表\n{header}\n1\t5G基站数\t万个\t10\n").to_dict()
+    assert plan["tasks"] == []
+
+
+def test_bad_xlsx_is_refused_clearly(tmp_path):
+    from newinfra.parsing import DocumentError
+
+    (tmp_path / "bad.xlsx").write_bytes(b"not a workbook at all")
+    with pytest.raises(DocumentError, match="not a valid .xlsx"):
+        read_document(tmp_path / "bad.xlsx")
