@@ -21,14 +21,10 @@ def test_scores_meet_the_bar(seed):
 def test_tasks_equal_gold(seed):
     gold = gold_for(seed)
     plan = parsed(seed)
-    got = [
-        (t["number"], t["title"], t["section"], t["lead_units"], t["all_units"], t["responsibility_raw"])
-        for t in plan["tasks"]
-    ]
-    want = [
-        (t["number"], t["title"], t["section"], t["lead_units"], t["all_units"], t["responsibility_raw"])
-        for t in gold["tasks"]
-    ]
+    fields = ("number", "title", "section", "lead_units", "all_units", "responsibility_raw")
+    fields += ("deadline", "deadline_date")
+    got = [tuple(t[f] for f in fields) for t in plan["tasks"]]
+    want = [tuple(t[f] for f in fields) for t in gold["tasks"]]
     assert got == want
 
 

@@ -35,6 +35,7 @@ YEARLESS = re.compile(
 ONGOING = re.compile(r"(持续推进|持续开展|持续实施|长期坚持|长期推进|长期(?!以来)|常态化推进|常态化|每年)")
 # Cues that make a year in running text a time limit rather than a date of the past.
 CUE_BEFORE = re.compile(r"(到|至|于|在|力争|争取|计划|预计)\s*$")
+CUE_AFTER = re.compile(r"\s*(完成|实现|建成|基本|全面|力争|争取)")
 PAST_BEFORE = re.compile(r"(截至|截止|自|从|以来|起|已于|已在)\s*$")
 
 
@@ -100,12 +101,14 @@ def _is_limit(work: str, m: re.Match, start: int) -> bool:
     """A dated span of running text that states a time limit (not 截至2023年底, not 2023年以来)."""
     before = work[max(start, m.start() - 6) : m.start()]
     after = work[m.end() : m.end() + 3]
-    if PAST_BEFORE.search(before) or re.match(r"\s*(以来|起|开始|已)", after):
+    if re.match(r"\s*(以来|起|开始|已)", after):
+        return False
+    if PAST_BEFORE.search(before) and not (m.group("year2") and re.search(r"(自|从)\s*$", before)):
         return False
     rest = m.group("rest")
     if m.group("before") or (rest and rest not in ("年初",)) or m.group("year2"):
         return True
-    return bool(CUE_BEFORE.search(before)) or after.startswith("完成")
+    return bool(CUE_BEFORE.search(before)) or bool(CUE_AFTER.match(after))
 
 
 def find_deadline(work: str, start: int = 0, end: int | None = None, ongoing: bool = True) -> str | None:
@@ -119,7 +122,8 @@ def find_deadline(work: str, start: int = 0, end: int | None = None, ongoing: bo
         d = date_of(m)
         if d is None:
             continue
-        written = m.group(0).strip()
+        # A range (2023—2025年, 从2020年至2022年底) is limited by its end.
+        written = work[m.start("year2") if m.group("year2") else m.start() : m.end()].strip()
         if best is None or d >= best[0]:
             best = (d, written)
     if best:

@@ -19,7 +19,7 @@ Figures outside any task are flagged on the plan itself (``PlanDocument.flags``)
 from __future__ import annotations
 
 import re
-from difflib import get_close_matches
+from difflib import SequenceMatcher
 from functools import cache
 
 from .deadlines import DATED, ONGOING, YEARLESS
@@ -59,15 +59,40 @@ def _known_names() -> tuple[str, ...]:
     return tuple(names)
 
 
+def _core(name: str) -> tuple[str, str]:
+    """(what a body is called, what kind of body it is): 市数据资源管理局 → (数据资源管理, 局)."""
+    m = ORG_END.search(name)
+    end = m.group(1) if m else ""
+    core = name[: len(name) - len(end)]
+    return re.sub(r"^(广州市|广东省|市委|市|省|区|县)", "", core), end
+
+
+NEAREST_AT_LEAST = 0.5
+
+
+def nearest_unit(name: str) -> str | None:
+    """The known unit most like an unknown name: the same kind of body (局, 委, 公司 …) with the
+    most similar rest of the name."""
+    core, end = _core(name)
+    best, best_score = None, NEAREST_AT_LEAST
+    for known in _known_names():
+        k_core, k_end = _core(known)
+        if k_end != end or not core or not k_core:
+            continue
+        score = SequenceMatcher(None, core, k_core, autojunk=False).ratio()
+        if score > best_score:
+            best, best_score = known, score
+    return unit_info(best)["name"] if best else None
+
+
 @cache
 def unknown_unit_flag(name: str) -> dict | None:
     """A flag for a unit the organisation table does not know, with the nearest known name."""
     if unit_info(name) or COLLECTIVE.search(name):
         return None
-    near = get_close_matches(name, _known_names(), n=1, cutoff=0.7)
+    near = nearest_unit(name)
     if near:
-        known = unit_info(near[0])["name"]
-        return flag("unknown_unit", f"“{name}”不在单位名录中，最接近的是“{known}”", name)
+        return flag("unknown_unit", f"“{name}”不在单位名录中，最接近的是“{near}”", name)
     return flag("unknown_unit", f"“{name}”不在单位名录中", name)
 
 
@@ -103,12 +128,16 @@ def annotate(doc: PlanDocument, src: str, work: str, script: str) -> None:
     for task in doc.tasks:
         if not task.all_units:
             task.flags.append(flag("no_units", "没有找到这项任务的责任单位", task.title))
+        residue = []
         for raw in filter(None, task.responsibility_raw.split(" | ")):
             for piece in responsibility_residue(raw, script):
+                residue.append(piece)
                 task.flags.append(
                     flag("partial_responsibility", f"责任说明只读懂了一部分：“{piece}”没有读成单位", raw)
                 )
         for unit in task.all_units:
+            if any(unit in piece or piece in unit for piece in residue):
+                continue
             if not _looks_like_body(unit):
                 task.flags.append(
                     flag("partial_responsibility", f"“{unit}”不像单位名称，责任说明可能读错了", unit)

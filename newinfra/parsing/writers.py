@@ -38,6 +38,16 @@ def plan_name(plan: dict) -> str:
     return plan.get("title") or plan.get("source") or "未命名规划"
 
 
+def plan_flags(plan: dict) -> list[tuple[str, dict]]:
+    """Every flag of a plan with where it is: (任务 3「…」 / 指标「…」 / 全文, flag)."""
+    out = [("全文", f) for f in plan.get("flags") or []]
+    for task in plan["tasks"]:
+        out.extend((f"任务 {task['number']}「{task['title']}」", f) for f in task.get("flags") or [])
+    for t in plan["targets"]:
+        out.extend((f"指标「{t['text']}」", f) for f in t.get("flags") or [])
+    return out
+
+
 def task_deadline(plan: dict, task: dict) -> str:
     if task.get("deadline"):
         return task["deadline"]
@@ -70,6 +80,11 @@ def render_markdown(plans: list[dict]) -> str:
         out.append(
             f"\n原文字体：{script}　规划期：{span}　任务 {len(plan['tasks'])} 项　量化指标 {len(plan['targets'])} 个\n"
         )
+        flags = plan_flags(plan)
+        if flags:
+            out.append(f"## 待核实（{len(flags)} 处）\n")
+            out.extend(f"- {where}：{_cell(f['message'])}" for where, f in flags)
+            out.append("")
         current: str | None = None
         for task in plan["tasks"]:
             if task["section"] != current:
