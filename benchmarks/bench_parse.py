@@ -6,6 +6,7 @@ Run with ``make bench``; writes its figures, with date and machine, to docs/benc
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -19,6 +20,33 @@ from benchmarks.report import stamp, update_section  # noqa: E402
 from newinfra.parsing import parse_text  # noqa: E402
 
 SEEDS = sorted((ROOT / "tests" / "data" / "seeds").glob("*.txt"))
+UNSEEN = sorted((ROOT / "tests" / "data" / "unseen").glob("*.txt"))
+
+
+def big_plan() -> tuple[str, str]:
+    """(name, text) of a complete plan of about 45 KB: the largest unseen plan of 38 KB or more,
+    else one built from the seeds (labelled so)."""
+    real = [p for p in UNSEEN if p.stat().st_size >= 38_000]
+    if real:
+        p = max(real, key=lambda p: p.stat().st_size)
+        return p.name, p.read_text(encoding="utf-8")
+    text = SEEDS[-1].read_text(encoding="utf-8")
+    while len(text.encode("utf-8")) < 45_000:
+        text += "\n" + SEEDS[-1].read_text(encoding="utf-8")
+    return "built: seed 004 repeated", text.encode("utf-8")[:46_080].decode("utf-8", "ignore")
+
+
+def cli_own_work(seed: Path, repeat: int = 15) -> tuple[float, float, float, float]:
+    """(start-up median, start-up best, CLI median, CLI best) of ``python -c pass`` and
+    ``newinfra parse SEED``, run alternately so that both see the same load."""
+    starts, clis = [], []
+    cli = [sys.executable, "-m", "newinfra.cli", "parse", str(seed), "-o", os.devnull]
+    for _ in range(repeat):
+        for cmd, into in (([sys.executable, "-c", "pass"], starts), (cli, clis)):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, cwd=ROOT)
+            into.append(time.perf_counter() - t0)
+    return statistics.median(starts), min(starts), statistics.median(clis), min(clis)
 
 
 def best_of(fn, repeat: int) -> tuple[float, float]:
@@ -76,8 +104,12 @@ def main() -> int:
         parse_text(text)  # warm caches (OpenCC dictionaries, regexes)
         best, median = best_of(lambda text=text: parse_text(text), args.repeat)
         rows.append((seed.name, size, best, median))
+    big_name, big = big_plan()
+    parse_text(big)
+    big_best, big_median = best_of(lambda: parse_text(big), args.repeat)
     startup = interpreter_startup()
     cold = [(seed.name, *cold_parse(seed)) for seed in SEEDS]
+    own = cli_own_work(SEEDS[-1])
     total_bytes = sum(r[1] for r in rows)
     total_median = sum(r[3] for r in rows)
     lines = [
@@ -96,6 +128,14 @@ def main() -> int:
         "",
         f"Interpreter start-up (`python -c pass`, median of 15): {startup * 1e3:.1f} ms. "
         f"Parsing a ~30 KB plan takes {max(r[3] for r in rows) / startup:.2f}× that.",
+        "",
+        f"A complete plan of {len(big.encode('utf-8')) / 1024:.1f} KB ({big_name}): best "
+        f"{big_best * 1e3:.1f} ms, median {big_median * 1e3:.1f} ms (bar: 50 ms).",
+        "",
+        f"`newinfra parse {SEEDS[-1].name}` against `python -c pass`, run alternately 15 times: "
+        f"start-up median {own[0] * 1e3:.1f} ms (best {own[1] * 1e3:.1f}), CLI median {own[2] * 1e3:.1f} ms "
+        f"(best {own[3] * 1e3:.1f}); the CLI's own work is {(own[2] - own[0]) * 1e3:.1f} ms median, "
+        f"{(own[3] - own[1]) * 1e3:.1f} ms best, i.e. {(own[3] - own[1]) / own[1]:.2f}× one start-up (bar: 1×).",
         "",
         "First parse in a fresh interpreter (median of 7), which includes loading the OpenCC",
         "dictionaries for a Traditional text:",

@@ -8,9 +8,9 @@ of them, and an ongoing one (持续推进, 长期) only when no dated one is the
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
+from functools import cache
 
 _CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN_MONTH.update({"十一": 11, "十二": 12})
@@ -28,19 +28,32 @@ DATED = re.compile(
     r"(?P<year>20\d{2})\s*年?\s*(?:[—\-–~～至到]\s*(?P<year2>20\d{2})\s*年)?"
     r"(?P<rest>" + _PERIOD + r")?\s*(?P<before>前|之前|以前)?"
 )
-# A part of the year without the year (6月底前, 三季度), dated by the plan's year when it has one.
-YEARLESS = re.compile(
-    r"(?P<year>)(?P<year2>)(?P<rest>" + _PERIOD.replace("|底|末)", ")", 1) + r")\s*(?P<before>前|之前|以前)?"
-)
+
+
+@cache
+def yearless() -> re.Pattern:
+    """A part of the year without the year (6月底前, 三季度), dated by the plan's year when it has
+    one. Compiled on first use: most plans never need it."""
+    return re.compile(
+        r"(?P<year>)(?P<year2>)(?P<rest>"
+        + _PERIOD.replace("|底|末)", ")", 1)
+        + r")\s*(?P<before>前|之前|以前)?"
+    )
+
+
 ONGOING = re.compile(r"(持续推进|持续开展|持续实施|长期坚持|长期推进|长期(?!以来)|常态化推进|常态化|每年)")
 # Cues that make a year in running text a time limit rather than a date of the past.
 CUE_BEFORE = re.compile(r"(到|至|于|在|力争|争取|计划|预计)\s*$")
 CUE_AFTER = re.compile(r"\s*(完成|实现|建成|基本|全面|力争|争取)")
+SINCE_AFTER = re.compile(r"\s*(以来|起|开始|已)")
+FROM_BEFORE = re.compile(r"(自|从)\s*$")
 PAST_BEFORE = re.compile(r"(截至|截止|自|从|以来|起|已于|已在)\s*$")
 
 
 def _last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    if month == 12:
+        return date(year, 12, 31)
+    return date.fromordinal(date(year, month + 1, 1).toordinal() - 1)
 
 
 def _month(m: str) -> int:
@@ -90,7 +103,7 @@ def deadline_date(text: str | None, year: int | None = None) -> str | None:
         if d and (best is None or d > best):
             best = d
     if best is None and year is not None:
-        for m in YEARLESS.finditer(text):
+        for m in yearless().finditer(text):
             d = date_of(m, year)
             if d and (best is None or d > best):
                 best = d
@@ -101,9 +114,9 @@ def _is_limit(work: str, m: re.Match, start: int) -> bool:
     """A dated span of running text that states a time limit (not 截至2023年底, not 2023年以来)."""
     before = work[max(start, m.start() - 6) : m.start()]
     after = work[m.end() : m.end() + 3]
-    if re.match(r"\s*(以来|起|开始|已)", after):
+    if SINCE_AFTER.match(after):
         return False
-    if PAST_BEFORE.search(before) and not (m.group("year2") and re.search(r"(自|从)\s*$", before)):
+    if PAST_BEFORE.search(before) and not (m.group("year2") and FROM_BEFORE.search(before)):
         return False
     rest = m.group("rest")
     if m.group("before") or (rest and rest not in ("年初",)) or m.group("year2"):

@@ -19,10 +19,9 @@ Figures outside any task are flagged on the plan itself (``PlanDocument.flags``)
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from functools import cache
 
-from .deadlines import DATED, ONGOING, YEARLESS
+from .deadlines import DATED, ONGOING, yearless
 from .model import PlanDocument
 from .normalise import to_simplified_same_length
 from .orgs import all_units, unit_info
@@ -34,11 +33,9 @@ COLLECTIVE = re.compile(
 )
 # Measure words beyond those the target finder knows, so that a figure it misses is still seen.
 EXTRA_UNITS = "Tbps PFLOPS EFLOPS TFLOPS Flops 毫秒 ms 万户 机架 标准机架 兆 G比特 人次 个百分点".split()
-_FIGURE = re.compile(
-    r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)\s*(万亿|千万|百万|亿|万|千)?\s*("
-    + "|".join(re.escape(u) for u in sorted({*UNITS, *EXTRA_UNITS}, key=len, reverse=True))
-    + r")(?![A-Za-z])"
-)
+# A number and its magnitude; the measure word after it is looked up in _MEASURE_WORDS.
+_FIGURE = re.compile(r"(?<![\d.A-Za-z])\d+(?:\.\d+)?\s*(?:万亿|千万|百万|亿|万|千)?\s*")
+_MEASURE_WORDS = tuple(sorted({*UNITS, *EXTRA_UNITS}, key=len, reverse=True))
 _NOT_A_TARGET_AFTER = re.compile(r"^(以上|以下)?的|^(左右|以上|以下)?(的)?(项目|企业|单位)")
 _ROLE_WORDS = re.compile(
     r"(按职责分工负责|按职责分工落实|按职能分工负责|分工负责|共同负责|负责落实|牵头落实|牵头负责|配合落实|"
@@ -73,6 +70,8 @@ NEAREST_AT_LEAST = 0.5
 def nearest_unit(name: str) -> str | None:
     """The known unit most like an unknown name: the same kind of body (局, 委, 公司 …) with the
     most similar rest of the name."""
+    from difflib import SequenceMatcher
+
     core, end = _core(name)
     best, best_score = None, NEAREST_AT_LEAST
     for known in _known_names():
@@ -112,7 +111,7 @@ def responsibility_residue(raw: str, script: str) -> list[str]:
         items = [i.strip() for i in group.split("、")]
         rests = [re.sub(r"^(由|请|会同|联合)", "", _ROLE_WORDS.sub("", i)).strip() for i in items]
         for k, (piece, rest) in enumerate(zip(items, rests, strict=True)):
-            if not piece or DATED.search(piece) or YEARLESS.search(piece) or ONGOING.search(piece):
+            if not piece or DATED.search(piece) or yearless().search(piece) or ONGOING.search(piece):
                 continue
             if not rest or ROLE_TAIL.fullmatch(rest) or _looks_like_body(rest):
                 continue
@@ -163,6 +162,13 @@ def _figures_left_out(doc: PlanDocument, src: str, work: str) -> None:
             tasks.append((at, at + len(task.text), task))
     for m in _FIGURE.finditer(work):
         a, b = m.span()
+        after = work[b : b + 8]
+        if not after.startswith(_MEASURE_WORDS):
+            continue
+        word = next(w for w in _MEASURE_WORDS if after.startswith(w))
+        if word.isascii() and after[len(word) : len(word) + 1].isalpha() and after[len(word)].isascii():
+            continue  # 5Gbps is a unit, 10Mbit is not ours; 3GPP is no figure
+        b += len(word)
         if any(x < b and a < y for x, y in taken):
             continue
         clause_start = max(work.rfind(ch, 0, a) for ch in "。；;，,\n")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-from difflib import SequenceMatcher
 
 from .deadlines import deadline_date, find_deadline
 from .flags import annotate
@@ -21,7 +20,6 @@ from .quantities import find_targets
 from .responsibilities import find_responsibilities
 from .structure import FIRST_LEADS, Heading, build_skeleton, goal_paragraphs, is_status_path
 from .tables import find_table_targets
-from .task_tables import TaskTable, find_task_tables
 
 GOAL_SECTION = re.compile(r"(目标|总体要求|发展目标|主要目标|工作目标|总体目标|预期目标)")
 
@@ -45,7 +43,7 @@ def _task_title(body: str) -> str:
     return body[:40]
 
 
-def _blank(work: str, tables: list[TaskTable]) -> str:
+def _blank(work: str, tables: list) -> str:
     """The working copy with the task tables blanked out (same length, lines kept)."""
     if not tables:
         return work
@@ -71,7 +69,11 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
     src = src.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     script = detect_script(src)
     full = to_simplified_same_length(src, script)
-    tables = find_task_tables(src, full, script) if "\t" in full else []
+    tables = []
+    if "\t" in full:  # only a table row has tabs; the table reader is loaded only then
+        from .task_tables import find_task_tables
+
+        tables = find_task_tables(src, full, script)
     work = break_flattened_lines(unwrap_hard_wrapped(_blank(full, tables), _starts_block))
     sk = build_skeleton(src, work, script)
     period_start = (sk.period or {}).get("start")
@@ -141,6 +143,8 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
 
 
 def _similarity(a: str, b: str) -> float:
+    from difflib import SequenceMatcher
+
     a, b = re.sub(r"\W", "", a), re.sub(r"\W", "", b)
     if not a or not b:
         return 0.0
@@ -152,7 +156,7 @@ def _similarity(a: str, b: str) -> float:
 MATCH_AT_LEAST = 0.6
 
 
-def _add_table(doc: PlanDocument, table: TaskTable, src, full, script, period_start, year) -> None:
+def _add_table(doc: PlanDocument, table, src, full, script, period_start, year) -> None:
     """A task-allocation table: its units go to the prose tasks it matches by title; the rows
     that match no prose task are tasks of their own."""
     prose = list(doc.tasks)
