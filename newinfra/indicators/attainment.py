@@ -229,15 +229,17 @@ def spec_from(
     year: int | None = None,
     period_start: int | None = None,
     period_end: int | None = None,
+    deadline: dt.date | None = None,
 ) -> TargetSpec:
-    """A target as the parser and the plans app hold it → the spec assessed here."""
-    end_year = year or period_end or 2022
+    """A target as the parser and the plans app hold it → the spec assessed here. It is judged at
+    the end of its year; ``deadline`` (its task's deadline_date) serves a target without a year."""
+    end_year = year or (deadline.year if deadline else None) or period_end or 2022
     start_year = period_start or min(end_year, 2020)
     return TargetSpec(
         value=float(value),
         comparator=comparator or ">=",
         value_max=float(value_max) if value_max is not None else None,
         per_year=per_year,
-        deadline=dt.date(end_year, 12, 31),
+        deadline=deadline if deadline and not year else dt.date(end_year, 12, 31),
         start=dt.date(start_year, 1, 1),
     )

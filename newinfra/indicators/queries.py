@@ -102,7 +102,7 @@ def attainment_rows(targets=None, as_of: dt.date | None = None, use_cache: bool 
         profile = profiles.get(t.indicator_id)
         points = coverage.get(t.indicator_id) or series.get(t.indicator_id, [])
         start = t.plan.period_start or 2020
-        until = dt.date(t.year or t.plan.period_end or as_of.year, 12, 31)
+        until = target_due(t, as_of)
         overdue = (
             overdue_periods(profile, start, as_of, reported.get(t.indicator_id, set()), until)
             if profile and profile.responsible_id
@@ -191,6 +191,19 @@ def overdue_periods(
     return [p for p in due_periods(profile, recent, as_of, until) if p not in reported]
 
 
+def task_deadline(target: Target) -> dt.date | None:
+    """The deadline_date of the task a target belongs to (None without task or date)."""
+    return target.task.deadline_date if target.task_id else None
+
+
+def target_due(target: Target, as_of: dt.date) -> dt.date:
+    """The day a target is due: the end of its year; without a year, its task's deadline_date;
+    else the end of its plan."""
+    if target.year:
+        return dt.date(target.year, 12, 31)
+    return task_deadline(target) or dt.date(target.plan.period_end or as_of.year, 12, 31)
+
+
 def target_spec(target: Target) -> att.TargetSpec:
     plan = target.plan
     return att.spec_from(
@@ -201,6 +214,7 @@ def target_spec(target: Target) -> att.TargetSpec:
         target.year,
         plan.period_start,
         plan.period_end,
+        deadline=task_deadline(target),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -99,6 +100,16 @@ def _set(obj, values: dict) -> bool:
     return changed
 
 
+def _date(v) -> dt.date | None:
+    """An ISO date from the parser (deadline_date); anything else is no date."""
+    if not v:
+        return None
+    try:
+        return dt.date.fromisoformat(str(v))
+    except ValueError:
+        return None
+
+
 def _decimal(v) -> Decimal | None:
     return None if v is None else Decimal(str(v))
 
@@ -185,7 +196,9 @@ def load_document(
             "title": t["title"],
             "text": t.get("text", ""),
             "responsibility_raw": t.get("responsibility_raw", ""),
-            "deadline": t.get("deadline") or "",
+            "deadline": (t.get("deadline") or "")[:40],
+            "deadline_date": _date(t.get("deadline_date")),
+            "flags": list(t.get("flags") or []),
             "order": order,
             "is_active": True,
         }
@@ -194,13 +207,16 @@ def load_document(
             task.save()
             report.count("created", "tasks")
         else:
-            before = {k: getattr(task, k) for k in ("title", "text", "responsibility_raw", "deadline")}
+            before = {
+                k: getattr(task, k)
+                for k in ("title", "text", "responsibility_raw", "deadline", "deadline_date")
+            }
             if _set(task, values):
                 task.save()
                 if any(before[k] != getattr(task, k) for k in before):
                     report.count("updated", "tasks")
                     report.changes.append(
-                        f"task {t['number']} {t['title']}: text or responsibilities changed"
+                        f"task {t['number']} {t['title']}: text, responsibilities or deadline changed"
                     )
         targets_by_task[t["number"]] = task
         _load_responsibilities(task, t, report)

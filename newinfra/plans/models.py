@@ -72,7 +72,13 @@ class Task(models.Model):
     title = models.CharField("任务", max_length=300)
     text = models.TextField("主要内容")
     responsibility_raw = models.TextField("责任分工原文", blank=True)
-    deadline = models.CharField("完成时限", max_length=40, blank=True)
+    deadline = models.CharField(
+        "完成时限", max_length=40, blank=True, help_text="原文写法：2024年底前、持续推进"
+    )
+    deadline_date = models.DateField(
+        "完成日期", null=True, blank=True, help_text="完成时限所指期间的最后一天；持续推进或未写明时为空"
+    )
+    flags = models.JSONField("待核实", default=list, blank=True, help_text="解析时没有把握的地方")
     progress_note = models.TextField("进展情况", blank=True, help_text="责任单位填写的最新进展")
     order = models.PositiveIntegerField(default=0)
     organizations = models.ManyToManyField(Organization, through="Responsibility", related_name="tasks")

@@ -266,8 +266,13 @@ def overdue_tasks(as_of: dt.date) -> list[tuple[Task, Organization, dt.date]]:
     out = []
     resp = (
         Responsibility.objects.filter(is_active=True, task__is_active=True, task__plan__is_active=True)
-        # A plan that has ended asks for no more progress.
-        .filter(Q(task__plan__period_end__isnull=True) | Q(task__plan__period_end__gte=due_quarter.year))
+        # A task asks for progress up to the quarter of its deadline (deadline_date); one without
+        # a dated deadline, until its plan ends.
+        .filter(
+            Q(task__deadline_date__gt=previous_period_end(due_quarter, Frequency.QUARTER))
+            | Q(task__deadline_date__isnull=True, task__plan__period_end__isnull=True)
+            | Q(task__deadline_date__isnull=True, task__plan__period_end__gte=due_quarter.year)
+        )
         .exclude(organization__name__in=["各区政府", "市直职能部门"])
         .select_related("task", "organization")
         .order_by("task_id", "-is_lead")
