@@ -135,16 +135,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "parse",
-        help="parse plan documents (.txt .docx .html .pdf; Simplified or Traditional)",
-        description="Parse plan documents into tasks, responsibilities and targets. "
-        "Text files may be UTF-8, GB18030/GBK or Big5; the encoding is detected.",
+        help="parse plan documents (.txt .docx .xlsx .html .pdf; Simplified or Traditional)",
+        description="Parse plan documents into tasks, responsibilities, deadlines and targets, "
+        "task-allocation tables (任务分工表) included. Text files may be UTF-8, GB18030/GBK or Big5; "
+        "the encoding is detected. Where the parser is unsure it says so (flags; listed first with --format md).",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="plan documents")
     p.add_argument(
         "--format",
         choices=["json", "md", "xlsx"],
         default="json",
-        help="json (the plan-format contract), md (a readable ledger) or xlsx (任务分工台账); default json",
+        help="json (the plan-format contract), md (a readable ledger, doubts first) or xlsx (任务分工台账); "
+        "default json",
     )
     p.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of standard output")
     p.set_defaults(func=_parse_command)

@@ -297,3 +297,23 @@ def test_bad_xlsx_is_refused_clearly(tmp_path):
     (tmp_path / "bad.xlsx").write_bytes(b"not a workbook at all")
     with pytest.raises(DocumentError, match="not a valid .xlsx"):
         read_document(tmp_path / "bad.xlsx")
+
+
+def test_cli_reads_an_xlsx_and_lists_its_doubts_first(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    write_xlsx(tmp_path / "分工.xlsx")
+    cli = [sys.executable, "-m", "newinfra.cli", "parse", str(tmp_path / "分工.xlsx")]
+    r = subprocess.run(cli, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    plan = json.loads(r.stdout)
+    assert [t["deadline_date"] for t in plan["tasks"]] == [row[5] for row in ROWS]
+    r = subprocess.run([*cli, "--format", "md"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    md = r.stdout
+    # 市经信局 is not how the organisation table spells 市工业和信息化局: said before the ledger.
+    assert md.index("## 待核实") < md.index("| 序号")
+    assert "“市经信局”不在单位名录中" in md
+    assert "| 2024年底前 |" in md
