@@ -317,3 +317,47 @@ def test_cli_reads_an_xlsx_and_lists_its_doubts_first(tmp_path):
     assert md.index("## 待核实") < md.index("| 序号")
     assert "“市经信局”不在单位名录中" in md
     assert "| 2024年底前 |" in md
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [
+        ("序号", "num"),
+        ("重点任务", "task"),
+        ("工作任务", "task"),
+        ("主要内容", "task"),
+        ("牵头单位", "lead"),
+        ("牵头部门", "lead"),
+        ("配合单位", "co"),
+        ("协办单位", "co"),
+        ("责任单位", "resp"),
+        ("责任部门", "resp"),
+        ("完成时限", "time"),
+        ("时间节点", "time"),
+        ("完成 时间", "time"),
+        ("牵头领导", None),  # a person, not a unit
+        ("联系电话", None),
+        ("备注", None),
+    ],
+)
+def test_header_cells(cell, kind):
+    from newinfra.parsing.task_tables import column_kind
+
+    assert column_kind(cell) == kind
+
+
+def test_group_rows_numbered_in_the_number_column():
+    text = "\n".join(
+        [
+            "序号\t重点任务\t牵头领导\t牵头单位\t配合单位\t完成时限",
+            "一\t信息基础设施",
+            "1\t加快5G网络规模化部署\t张副市长\t市经信局\t市通信管理办\t2024年底前",
+            "（二）\t融合基础设施",
+            "2\t布局充电基础设施\t李副市长\t市住房城乡建设局\t\t2025年底前",
+        ]
+    )
+    plan = parse_text(text).to_dict()
+    assert [(t["section"], t["title"], t["all_units"]) for t in plan["tasks"]] == [
+        ("一、信息基础设施", "加快5G网络规模化部署", ["市经信局", "市通信管理办"]),
+        ("(二)融合基础设施", "布局充电基础设施", ["市住房城乡建设局"]),
+    ]

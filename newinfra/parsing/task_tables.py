@@ -34,6 +34,9 @@ RESP = re.compile(r"(责任单位|责任部门|责任主体|实施单位|承办�
 TIME = re.compile(
     r"(完成时限|时间节点|完成时间|完成期限|完成年限|时间进度|进度安排|时间安排|推进时间|时限|期限|时间)"
 )
+# 牵头领导, 联系人, 联系电话: columns about people, not units.
+PERSON = re.compile(r"(领导|负责人|联系人|电话|责任人|分管)")
+GROUP_NUMBER = re.compile(r"^[(（]?[一二三四五六七八九十]+[)）]?[、.．]?$")
 GROUP_LABEL = re.compile(
     r"^\s*([一二三四五六七八九十]+\s*[、.]|\(\s*[一二三四五六七八九十]+\s*\)|第[一二三四五六七八九十]+)"
 )
@@ -43,7 +46,7 @@ SEPARATOR = re.compile(r"\s*[\s\u2028]+\s*")
 def column_kind(cell: str) -> str | None:
     """What a header cell names: num | task | lead | co | resp | time; None for anything else."""
     c = re.sub(r"[\s\u2028()（）]", "", cell)
-    if not c or len(c) > 12:
+    if not c or len(c) > 12 or PERSON.search(c):
         return None
     if NUM.match(c):
         return "num"
@@ -127,8 +130,15 @@ def _title(body: str) -> str:
 
 
 def _is_group_row(values: list[str], kinds: dict[str, list[int]]) -> str | None:
-    """The label of a row that names a group of tasks (一、… across the table), else None."""
+    """The label of a row that names a group of tasks (一、… across the table, or 一 | 信息基础设施
+    with no units and no time limit), else None."""
     filled = [v for v in values if v]
+    nums = [values[k] for k in kinds.get("num", []) if values[k]]
+    others = [values[k] for kind in ("lead", "co", "resp", "time") for k in kinds.get(kind, []) if values[k]]
+    if nums and GROUP_NUMBER.match(nums[0]) and not others:
+        title = values[kinds["task"][0]]
+        sep = "" if nums[0].endswith(("、", ".", "．", ")", "）")) else "、"
+        return f"{nums[0]}{sep}{title}" if title and title != nums[0] else nums[0]
     if not filled or len(set(filled)) != 1:
         return None
     label = filled[0]
@@ -193,7 +203,7 @@ def find_task_tables(src: str, work: str, script: str) -> list[TaskTable]:
             values = [c for c, _, _ in cells]
             label = _is_group_row(values, kinds)
             if label is not None:
-                section = mainland(src[cells[values.index(label)][1] : cells[values.index(label)][2]], script)
+                section = mainland(label, script)
                 table.end = off + len(line)
                 i += 1
                 continue
