@@ -345,13 +345,14 @@ def _read_html(data: bytes, name: str) -> tuple[str, str]:
 _TABLE_HINT = re.compile(r"(牵头单位|责任单位|配合单位|牵头部门|责任部门)")
 
 
-def _pdf_page_with_tables(page, columns: list[float] | None) -> tuple[str, list[float] | None]:
+def _pdf_page_with_tables(page, columns: list[float] | None) -> tuple[str, list[float] | None, int]:
     """A page's text with task-allocation tables rebuilt as tab-joined rows.
 
     Text pieces are grouped into lines by their baseline; a line whose pieces name a task-table
     header fixes the columns (where each header cell starts); the pieces of the lines below are
     put into those columns, and a line with nothing in the first column continues the row above
     it (a cell wrapped over several lines). ``columns`` carries a table on to the next page.
+    Returns the text, the columns still open at the end of the page and the number of table rows.
     """
     from .task_tables import header_columns
 
@@ -374,6 +375,7 @@ def _pdf_page_with_tables(page, columns: list[float] | None) -> tuple[str, list[
         rows[-1].append((x, text, size))
     out: list[str] = []
     table_rows: list[list[str]] | None = [] if columns else None
+    count = 0
     for row in rows:
         row.sort()
         merged: list[tuple[float, float, str]] = []  # (start, end, text) of runs of close pieces
@@ -390,6 +392,7 @@ def _pdf_page_with_tables(page, columns: list[float] | None) -> tuple[str, list[
             columns = [merged[0][0]] + [(merged[k - 1][1] + merged[k][0]) / 2 for k in range(1, len(merged))]
             out.append("\t".join(t.strip() for _, _, t in merged))
             table_rows = []
+            count += 1
             continue
         if columns is None or table_rows is None:
             out.append("".join(t for _, t, _ in row))
@@ -407,9 +410,10 @@ def _pdf_page_with_tables(page, columns: list[float] | None) -> tuple[str, list[
             table_rows[-1] = [a + b for a, b in zip(table_rows[-1], cells, strict=True)]
         else:
             table_rows.append(cells)
+            count += 1
     if table_rows:
         out.extend("\t".join(c) for c in table_rows)
-    return "\n".join(out), columns
+    return "\n".join(out), columns, count
 
 
 def _read_pdf(data: bytes, name: str) -> str:
@@ -433,8 +437,9 @@ def _read_pdf(data: bytes, name: str) -> str:
         for page in reader.pages:
             plain = page.extract_text() or ""
             if columns is not None or _TABLE_HINT.search(plain):
-                text, columns = _pdf_page_with_tables(page, columns)
-                pages.append(text if text.strip() else plain)
+                text, columns, rows = _pdf_page_with_tables(page, columns)
+                # Only a page with table rows is rebuilt; any other keeps pypdf's own text.
+                pages.append(text if rows and text.strip() else plain)
             else:
                 pages.append(plain)
     except DocumentError:
