@@ -1,5 +1,7 @@
 """REST API of plans, sections, tasks, targets and indicators: serializers and viewsets together."""
 
+import datetime as dt
+
 from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
@@ -64,13 +66,31 @@ class TaskSerializer(serializers.ModelSerializer):
             "title",
             "text",
             "deadline",
+            "deadline_date",
+            "flags",
             "progress_note",
             "lead_units",
             "all_units",
             "responsibilities",
             "responsibility_raw",
         ]
-        read_only_fields = ["plan", "section", "number", "responsibility_raw"]
+        read_only_fields = ["plan", "section", "number", "responsibility_raw", "flags"]
+
+    def validate(self, attrs):
+        # A time limit rewritten without a date gets the date it names (2025年6月底前 → 2025-06-30).
+        instance = self.instance
+        if (
+            "deadline" in attrs
+            and "deadline_date" not in attrs
+            and (instance is None or attrs["deadline"] != instance.deadline)
+        ):
+            from newinfra.parsing.deadlines import deadline_date
+
+            plan = instance.plan if instance else None
+            year = plan.period_start if plan and plan.period_start == plan.period_end else None
+            date = deadline_date(attrs["deadline"], year)
+            attrs["deadline_date"] = dt.date.fromisoformat(date) if date else None
+        return attrs
 
     def _active(self, obj):
         return [r for r in obj.responsibilities.all() if r.is_active]

@@ -23,14 +23,26 @@ def ledger_xlsx(tasks, script: str):
                 units_text(t, lead=False),
                 "\n".join(f"{x.indicator_as_written} {x.display_value}" for x in t.active_targets),
                 t.deadline or (f"{t.plan.period_end}年底" if t.plan.period_end else ""),
+                t.deadline_date,
                 t.progress_note,
             ]
         )
     return xlsx_response(
         "任务分工台账.xlsx",
         "任务分工台账",
-        ["规划", "序号", "任务", "主要内容", "牵头单位", "责任单位", "量化指标", "完成时限", "进展情况"],
+        [
+            "规划",
+            "序号",
+            "任务",
+            "主要内容",
+            "牵头单位",
+            "责任单位",
+            "量化指标",
+            "完成时限",
+            "完成日期",
+            "进展情况",
+        ],
         rows,
-        [24, 6, 24, 80, 20, 36, 30, 12, 30],
+        [24, 6, 24, 80, 20, 36, 30, 14, 12, 30],
         script,
     )

@@ -72,11 +72,23 @@ def plan_detail(request, pk: int):
             "unsectioned": by_section.get(None, []),
             "goal_targets": goal_targets,
             "task_count": len(tasks),
+            "flags": parser_flags(plan, tasks),
         },
     )
 
 
-LEDGER_SORTS = {"plan": "plan__title", "number": "order", "title": "title", "deadline": "deadline"}
+def parser_flags(plan: Plan, tasks: list[Task]) -> list[tuple[Task | None, str, dict]]:
+    """Where the parser was unsure: (task, where, flag) for the tasks' flags, then the targets' and
+    the plan's from the parsed document the plan was loaded from."""
+    out = [(t, f"任务 {t.number}", f) for t in tasks for f in t.flags or []]
+    document = plan.document or {}
+    for target in document.get("targets") or []:
+        out.extend((None, f"指标“{target.get('text', '')}”", f) for f in target.get("flags") or [])
+    out.extend((None, "全文", f) for f in document.get("flags") or [])
+    return out
+
+
+LEDGER_SORTS = {"plan": "plan__title", "number": "order", "title": "title", "deadline": "deadline_date"}
 
 
 @member_required

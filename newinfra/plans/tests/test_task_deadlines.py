@@ -77,3 +77,86 @@ def test_a_target_without_a_year_is_due_with_its_task():
     assert target_due(target(task, 2025), today) == dt.date(2025, 12, 31)  # its own year first
     assert target_due(target(other, None), today) == dt.date(2025, 12, 31)  # else the plan's end
     assert target_due(target(None, None), today) == dt.date(2025, 12, 31)
+
+
+def seed_task(number="3", stem="004_95f77615fa3aaf4e"):
+    return Task.objects.get(plan__source_name=f"{stem}.txt", number=number, is_active=True)
+
+
+def test_api_tasks_carry_deadline_date_and_flags():
+    from newinfra.projects.tests.helpers import client_for
+
+    task = seed_task()
+    item = client_for("leader").get(f"/api/tasks/{task.pk}/").json()
+    assert (item["deadline"], item["deadline_date"]) == ("2022年底", "2022-12-31")
+    assert item["flags"] == task.flags
+    listed = client_for("leader").get("/api/tasks/").json()["results"]
+    assert all({"deadline", "deadline_date", "flags"} <= set(t) for t in listed)
+
+
+def test_office_rewrites_a_deadline_and_its_date_follows_a_unit_cannot():
+    from newinfra.projects.tests.helpers import client_for
+
+    task = seed_task()
+    r = client_for("office").patch(
+        f"/api/tasks/{task.pk}/", {"deadline": "2025年6月底前"}, content_type="application/json"
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["deadline_date"] == "2025-06-30"
+    r = client_for("office").patch(
+        f"/api/tasks/{task.pk}/", {"deadline": "持续推进"}, content_type="application/json"
+    )
+    assert r.json()["deadline_date"] is None
+    # 市工业和信息化局 (user gongxin) is responsible for the task: it reports progress, no more.
+    assert task.responsibilities.filter(organization__name="市工业和信息化局", is_active=True).exists()
+    r = client_for("gongxin").patch(
+        f"/api/tasks/{task.pk}/", {"deadline": "2030年底前"}, content_type="application/json"
+    )
+    assert r.status_code == 403
+    task.refresh_from_db()
+    assert (task.deadline, task.deadline_date) == ("持续推进", None)
+    r = client_for("office").patch(f"/api/tasks/{task.pk}/", {"flags": []}, content_type="application/json")
+    task.refresh_from_db()
+    assert task.flags == seed_task().flags  # flags are the parser's, read-only
+
+
+def test_ledger_shows_and_sorts_by_the_deadline_date_and_exports_it():
+    import io
+
+    from openpyxl import load_workbook
+
+    from newinfra.projects.tests.helpers import client_for
+
+    plan = Plan.objects.get(source_name="004_95f77615fa3aaf4e.txt")
+    client = client_for("leader")
+    html = client.get(f"/ledger/?plan={plan.pk}").content.decode()
+    assert "2022年底" in html and "2022-12-31" in html
+    page = client.get(f"/ledger/?plan={plan.pk}&sort=-deadline").context["page"]
+    dates = [t.deadline_date for t in page.object_list]
+    dated = [d for d in dates if d]
+    assert dated and dated == sorted(dated, reverse=True)
+    r = client.get(f"/ledger/?plan={plan.pk}&export=xlsx")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    header = [c.value for c in ws[1]]
+    assert header[7:9] == ["完成时限", "完成日期"]
+    rows = {(row[1], row[7], row[8]) for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert ("3", "2022年底", dt.datetime(2022, 12, 31)) in rows
+
+
+def test_plan_and_task_pages_list_the_parsers_flags():
+    from newinfra.projects.tests.helpers import client_for
+
+    doc = parse_text(PLAN, "flags.txt").to_dict()
+    load_document(doc, PLAN.encode(), "flags.txt")
+    plan = Plan.objects.get(source_name="flags.txt")
+    task = plan.tasks.get(number="2")
+    for username in ("office", "leader", "gongxin", "tianhe"):
+        html = client_for(username).get(f"/plans/{plan.pk}/").content.decode()
+        assert "待核实" in html and "没有找到这项任务的责任单位" in html, username
+        assert "这个指标没有写明年份" in html  # a target's flag, from the parsed document
+        assert f'href="/tasks/{task.pk}/"' in html
+    html = client_for("leader").get(f"/tasks/{task.pk}/").content.decode()
+    assert "待核实" in html and "没有找到这项任务的责任单位" in html
+    task1 = plan.tasks.get(number="1")
+    html = client_for("leader").get(f"/tasks/{task1.pk}/").content.decode()
+    assert "2024年9月底前" in html and "2024年9月30日前" in html
