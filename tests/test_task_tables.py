@@ -257,6 +257,9 @@ def test_prose_with_an_annexed_table_takes_the_table_units(tmp_path):
     # The table's own copy of the figures is not counted twice.
     assert sorted(t["value"] for t in plan["targets"]) == [1.25, 5000, 12000]
     assert not any(f["kind"] == "table_only" for t in plan["tasks"] for f in t["flags"])
+    # Nor is the table's copy of a figure said to be left out.
+    assert not [f for t in plan["tasks"] for f in t["flags"] if f["kind"] == "figure_left_out"]
+    assert plan["flags"] == []
 
 
 def test_a_table_row_without_a_prose_task_is_kept_and_flagged(tmp_path):

@@ -122,8 +122,9 @@ def responsibility_residue(raw: str, script: str) -> list[str]:
     return out
 
 
-def annotate(doc: PlanDocument, src: str, work: str, script: str) -> None:
-    """Add the flags of every task and target, and those of the plan, in place."""
+def annotate(doc: PlanDocument, src: str, work: str, script: str, skip: list[tuple[int, int]] = ()) -> None:
+    """Add the flags of every task and target, and those of the plan, in place. ``skip``: spans
+    whose figures are not to be looked at (table cells that repeat a prose task)."""
     for task in doc.tasks:
         if not task.all_units:
             task.flags.append(flag("no_units", "没有找到这项任务的责任单位", task.title))
@@ -146,11 +147,10 @@ def annotate(doc: PlanDocument, src: str, work: str, script: str) -> None:
     for t in doc.targets:
         if t.year is None:
             t.flags.append(flag("no_year", "这个指标没有写明年份", t.text))
-    _figures_left_out(doc, src, work)
+    _figures_left_out(doc, src, work, list(skip))
 
 
-def _figures_left_out(doc: PlanDocument, src: str, work: str) -> None:
-    taken: list[tuple[int, int]] = []
+def _figures_left_out(doc: PlanDocument, src: str, work: str, taken: list[tuple[int, int]]) -> None:
     for t in doc.targets:
         at = src.find(t.text)
         if at >= 0:

@@ -135,10 +135,11 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
             find_targets(src, work, block.start, block.end, script, None, section or None, period_start, goal)
         )
         doc.targets.extend(find_table_targets(src, work, block.start, block.end, script, section or None))
+    copies: list[tuple[int, int]] = []  # table cells that repeat a prose task
     for table in tables:
-        _add_table(doc, table, src, full, script, period_start, year)
+        copies += _add_table(doc, table, src, full, script, period_start, year)
     doc.targets.sort(key=lambda t: src.find(t.text))
-    annotate(doc, src, full, script)
+    annotate(doc, src, full, script, skip=copies)
     return doc
 
 
@@ -156,9 +157,11 @@ def _similarity(a: str, b: str) -> float:
 MATCH_AT_LEAST = 0.6
 
 
-def _add_table(doc: PlanDocument, table, src, full, script, period_start, year) -> None:
+def _add_table(doc: PlanDocument, table, src, full, script, period_start, year) -> list[tuple[int, int]]:
     """A task-allocation table: its units go to the prose tasks it matches by title; the rows
-    that match no prose task are tasks of their own."""
+    that match no prose task are tasks of their own. Returns the spans of the matched rows' task
+    cells (their figures are the prose task's)."""
+    copies: list[tuple[int, int]] = []
     prose = list(doc.tasks)
     pairs = sorted(
         (
@@ -186,6 +189,7 @@ def _add_table(doc: PlanDocument, table, src, full, script, period_start, year) 
             if row.deadline:
                 task.deadline = row.deadline
                 task.deadline_date = deadline_date(row.deadline, year)
+            copies.extend(row.spans)
             continue
         task = Task(
             number=row.number,
@@ -211,6 +215,7 @@ def _add_table(doc: PlanDocument, table, src, full, script, period_start, year) 
             doc.targets.extend(
                 find_targets(src, full, a, b, script, row.number, row.section or None, period_start)
             )
+    return copies
 
 
 def _starts_block(line: str) -> bool:
