@@ -19,6 +19,7 @@ Figures outside any task are flagged on the plan itself (``PlanDocument.flags``)
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
 from .deadlines import DATED, ONGOING, yearless
@@ -99,9 +100,10 @@ def _looks_like_body(name: str) -> bool:
     return bool(ORG_END.search(name)) or name in SINGLE_UNITS or bool(COLLECTIVE.search(name))
 
 
-def responsibility_residue(raw: str, script: str) -> list[str]:
-    """Pieces of a responsibility statement that are neither units, role words nor time limits."""
-    content = to_simplified_same_length(raw, script).strip()
+def responsibility_residue(raw: str, script: str, work_raw: str | None = None) -> list[str]:
+    """Pieces of a responsibility statement that are neither units, role words nor time limits.
+    ``work_raw``: the same span of the working copy, when the caller has it (saves a conversion)."""
+    content = (work_raw if work_raw is not None else to_simplified_same_length(raw, script)).strip()
     if content[:1] == "(" and content[-1:] == ")":
         content = content[1:-1]
     content = re.sub(r"\([^()]*\)", "", content)  # 市发展改革委(牵头), 各县(市、区)
@@ -130,7 +132,8 @@ def annotate(doc: PlanDocument, src: str, work: str, script: str, skip: list[tup
             task.flags.append(flag("no_units", "没有找到这项任务的责任单位", task.title))
         residue = []
         for raw in filter(None, task.responsibility_raw.split(" | ")):
-            for piece in responsibility_residue(raw, script):
+            at = src.find(raw)
+            for piece in responsibility_residue(raw, script, work[at : at + len(raw)] if at >= 0 else None):
                 residue.append(piece)
                 task.flags.append(
                     flag("partial_responsibility", f"责任说明只读懂了一部分：“{piece}”没有读成单位", raw)
@@ -155,6 +158,11 @@ def _figures_left_out(doc: PlanDocument, src: str, work: str, taken: list[tuple[
         at = src.find(t.text)
         if at >= 0:
             taken.append((at, at + len(t.text)))
+    taken.sort()
+    starts = [x for x, _ in taken]
+    reach = []  # the furthest end of the spans up to each one, to test overlap by bisection
+    for _, y in taken:
+        reach.append(max(y, reach[-1]) if reach else y)
     tasks = []
     for task in doc.tasks:
         at = src.find(task.text) if task.text else -1
@@ -169,9 +177,12 @@ def _figures_left_out(doc: PlanDocument, src: str, work: str, taken: list[tuple[
         if word.isascii() and after[len(word) : len(word) + 1].isalpha() and after[len(word)].isascii():
             continue  # 5Gbps is a unit, 10Mbit is not ours; 3GPP is no figure
         b += len(word)
-        if any(x < b and a < y for x, y in taken):
+        k = bisect_left(starts, b)  # spans starting before b; one of them reaching past a overlaps
+        if k and reach[k - 1] > a:
             continue
-        clause_start = max(work.rfind(ch, 0, a) for ch in "。；;，,\n")
+        clause_start = max(work.rfind(ch, max(0, a - 200), a) for ch in "。；;，,\n")
+        if clause_start < 0:
+            clause_start = max(0, a - 200) - 1
         clause = work[clause_start + 1 : a]
         if ACHIEVED.search(clause) or SUBSIDY.search(clause) or _NOT_A_TARGET_AFTER.match(work[b : b + 6]):
             continue

@@ -75,6 +75,10 @@ _FULLWIDTH_ALNUM = {
 _FULLWIDTH_ALNUM[0x3000] = 0x20
 
 
+_CJK = re.compile("[\u4e00-\u9fff]")
+_TRADITIONAL_RE = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "]")
+
+
 @cache
 def _opencc(config: str):
     import opencc  # imported lazily: a Simplified text never needs it
@@ -84,10 +88,10 @@ def _opencc(config: str):
 
 def detect_script(text: str) -> str:
     """``"traditional"`` when the text is written in Traditional characters, else ``"simplified"``."""
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    cjk = len(_CJK.findall(text))
     if not cjk:
         return "simplified"
-    trad = sum(1 for ch in text if ch in _TRADITIONAL_ONLY)
+    trad = len(_TRADITIONAL_RE.findall(text))
     if trad / cjk > 0.01:
         return "traditional"
     if trad == 0:

@@ -10,6 +10,7 @@ from .deadlines import deadline_date, find_deadline
 from .flags import annotate
 from .model import PlanDocument, Section, Task
 from .normalise import (
+    SOFT_BREAK,
     break_flattened_lines,
     detect_script,
     mainland,
@@ -107,7 +108,9 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
         )
         # A time limit in a responsibility statement is the task's; else the latest in its text.
         for raw in resp.raw:
-            task.deadline = task.deadline or find_deadline(to_simplified_same_length(raw, script))
+            at = src.find(raw, it.line.start)
+            if not task.deadline and at >= 0:
+                task.deadline = find_deadline(work[at : at + len(raw)].replace(SOFT_BREAK, ""))
         task.deadline = task.deadline or find_deadline(work, body_start, it.end, ongoing=False)
         task.deadline_date = deadline_date(task.deadline, year)
         doc.tasks.append(task)
