@@ -163,3 +163,9 @@ def test_every_task_and_target_of_the_seeds_carries_the_new_fields():
         for t in plan["targets"]:
             assert all(set(f) == {"kind", "message", "span"} for f in t["flags"])
             assert ("no_year" in kinds(t)) == (t["year"] is None)
+
+
+def test_the_count_of_a_list_just_named_is_not_a_figure_left_out():
+    text = "一、主要任务\n1.提升实验室水平。提升甲实验室、乙实验室等4家省实验室科研水平。(市科技局负责)"
+    plan = parse_text(text).to_dict()
+    assert "figure_left_out" not in kinds(task(plan))

@@ -364,3 +364,28 @@ def test_group_rows_numbered_in_the_number_column():
         ("一、信息基础设施", "加快5G网络规模化部署", ["市经信局", "市通信管理办"]),
         ("(二)融合基础设施", "布局充电基础设施", ["市住房城乡建设局"]),
     ]
+
+
+def test_traditional_script_table_in_big5(tmp_path):
+    page = (
+        '<html><head><meta charset="big5"></head><body><table>'
+        "<tr><td>序號</td><td>重點任務</td><td>牽頭單位</td><td>配合單位</td><td>完成時限</td></tr>"
+        "<tr><td>1</td><td>推動數據中心綠色化改造</td><td>市發展改革委</td><td>市生態環境局、各區政府</td>"
+        "<td>2025年6月底前</td></tr></table></body></html>"
+    )
+    (tmp_path / "t.html").write_bytes(page.encode("big5"))
+    plan = parse_file(tmp_path / "t.html").to_dict()
+    assert plan["script"] == "traditional"
+    assert got(plan) == [
+        (
+            "1",
+            "推动数据中心绿色化改造",
+            ["市发展改革委"],
+            ["市发展改革委", "市生态环境局", "各区政府"],
+            "2025年6月底前",
+            "2025-06-30",
+        )
+    ]
+    # The verbatim fields keep the source script.
+    assert plan["tasks"][0]["text"] == "推動數據中心綠色化改造"
+    assert "市發展改革委" in plan["tasks"][0]["responsibility_raw"]

@@ -188,6 +188,8 @@ def _figures_left_out(doc: PlanDocument, src: str, work: str, taken: list[tuple[
             continue
         if re.search(r"(〔|\[|第|号|编号)\s*$", work[max(0, a - 2) : a]):
             continue
+        if work[max(0, a - 1) : a] == "等":  # 等4家省实验室: the count of a list just named
+            continue
         span = src[a:b]
         f = flag("figure_left_out", f"“{span}”像是一个量化指标，但没有读成指标", span)
         owner = next((task for x, y, task in tasks if x <= a < y), None)
