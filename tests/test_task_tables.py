@@ -389,3 +389,28 @@ def test_traditional_script_table_in_big5(tmp_path):
     # The verbatim fields keep the source script.
     assert plan["tasks"][0]["text"] == "推動數據中心綠色化改造"
     assert "市發展改革委" in plan["tasks"][0]["responsibility_raw"]
+
+
+def test_a_table_of_the_plans_headings_gives_its_units_to_the_tasks_under_them():
+    text = "\n".join(
+        [
+            "一、主要任务",
+            "(一)建设信息基础设施",
+            "1.加快5G网络规模化部署。",
+            "2.推进千兆光网城乡全覆盖。",
+            "(二)建设融合基础设施",
+            "3.布局充电基础设施。(市交通运输局负责)",
+            "4.建设智慧水务设施。",
+            "附件：重点任务分工表",
+            "序号\t重点任务\t牵头单位\t配合单位\t完成时限",
+            "1\t建设信息基础设施\t市经信局\t市通信管理办\t2024年底前",
+            "2\t建设融合基础设施\t市住房城乡建设局\t市水务局\t2025年底前",
+        ]
+    )
+    plan = parse_text(text).to_dict()
+    assert [(t["number"], t["lead_units"], t["all_units"], t["deadline_date"]) for t in plan["tasks"]] == [
+        ("1", ["市经信局"], ["市经信局", "市通信管理办"], "2024-12-31"),
+        ("2", ["市经信局"], ["市经信局", "市通信管理办"], "2024-12-31"),
+        ("3", [], ["市交通运输局"], None),  # it names its own unit
+        ("4", ["市住房城乡建设局"], ["市住房城乡建设局", "市水务局"], "2025-12-31"),
+    ]

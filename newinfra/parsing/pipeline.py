@@ -160,6 +160,16 @@ def _similarity(a: str, b: str) -> float:
 MATCH_AT_LEAST = 0.6
 
 
+def _take_row(task: Task, row, year: int | None) -> None:
+    """A prose task takes the units and time limit of the table row that matches it."""
+    if row.all_units:
+        task.lead_units, task.all_units = list(row.lead_units), list(row.all_units)
+    task.responsibility_raw = " | ".join(filter(None, [task.responsibility_raw, *row.raw]))
+    if row.deadline:
+        task.deadline = row.deadline
+        task.deadline_date = deadline_date(row.deadline, year)
+
+
 def _add_table(doc: PlanDocument, table, src, full, script, period_start, year) -> list[tuple[int, int]]:
     """A task-allocation table: its units go to the prose tasks it matches by title; the rows
     that match no prose task are tasks of their own. Returns the spans of the matched rows' task
@@ -183,15 +193,22 @@ def _add_table(doc: PlanDocument, table, src, full, script, period_start, year) 
             continue
         matched[r] = p
         used.add(p)
+    # A row that names a heading of the text (the table lists the plan's (一)(二)… ) is for the
+    # tasks under that heading that name no units of their own.
+    by_heading: dict[int, list[Task]] = {}
     for r, row in enumerate(table.tasks):
         if r in matched:
-            task = prose[matched[r]]
-            if row.all_units:
-                task.lead_units, task.all_units = list(row.lead_units), list(row.all_units)
-            task.responsibility_raw = " | ".join(filter(None, [task.responsibility_raw, *row.raw]))
-            if row.deadline:
-                task.deadline = row.deadline
-                task.deadline_date = deadline_date(row.deadline, year)
+            continue
+        best = max(
+            ((_similarity(row.title, s.title), s) for s in doc.sections), key=lambda p: p[0], default=None
+        )
+        if best and best[0] >= MATCH_AT_LEAST:
+            label = best[1].label
+            by_heading[r] = [t for t in prose if label in t.section.split("/") and not t.all_units]
+    for r, row in enumerate(table.tasks):
+        if r in matched or r in by_heading:
+            for task in [prose[matched[r]]] if r in matched else by_heading[r]:
+                _take_row(task, row, year)
             copies.extend(row.spans)
             continue
         task = Task(
