@@ -75,10 +75,6 @@ _FULLWIDTH_ALNUM = {
 _FULLWIDTH_ALNUM[0x3000] = 0x20
 
 
-_CJK = re.compile("[\u4e00-\u9fff]")
-_TRADITIONAL_RE = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "]")
-
-
 @cache
 def _opencc(config: str):
     import opencc  # imported lazily: a Simplified text never needs it
@@ -88,10 +84,13 @@ def _opencc(config: str):
 
 def detect_script(text: str) -> str:
     """``"traditional"`` when the text is written in Traditional characters, else ``"simplified"``."""
-    cjk = len(_CJK.findall(text))
+    # U+4000–U+9FFF are the UTF-8 sequences led by E4–E9 (a few rare Extension-A characters
+    # more than the range itself): counted in C, with no character class to compile.
+    data = text.encode("utf-8", "surrogatepass")
+    cjk = sum(data.count(lead) for lead in range(0xE4, 0xEA))
     if not cjk:
         return "simplified"
-    trad = len(_TRADITIONAL_RE.findall(text))
+    trad = sum(text.count(ch) for ch in _TRADITIONAL_ONLY)
     if trad / cjk > 0.01:
         return "traditional"
     if trad == 0:
@@ -117,7 +116,21 @@ def to_simplified_same_length(text: str, script: str) -> str:
     return "\n".join(out)
 
 
-_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u4e00-\u9fff“”‘’、，。（）])\s+|\s+(?=[\u4e00-\u9fff“”‘’、，。（）])")
+_SPACES = re.compile(r"\s+")
+_CJK_PUNCTUATION = set("“”‘’、，。（）")
+
+
+def _hugs_chinese(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or ch in _CJK_PUNCTUATION
+
+
+def _drop_space_next_to_chinese(m: re.Match) -> str:
+    """A run of spaces beside a Chinese character or punctuation mark goes; others stay.
+    (Checked in Python: a character class of the CJK range costs milliseconds to compile.)"""
+    s, a, b = m.string, m.start(), m.end()
+    if (a and _hugs_chinese(s[a - 1])) or (b < len(s) and _hugs_chinese(s[b])):
+        return ""
+    return m.group(0)
 
 
 def mainland_text(s: str) -> str:
@@ -137,7 +150,7 @@ def mainland(s: str, script: str = "simplified") -> str:
     s = s.translate(_FULLWIDTH_ALNUM)
     if script == "traditional":
         s = mainland_text(s)
-    s = _SPACE_BETWEEN_CJK.sub("", s.replace("\n", "").replace(SOFT_BREAK, ""))
+    s = _SPACES.sub(_drop_space_next_to_chinese, s.replace("\n", "").replace(SOFT_BREAK, ""))
     return s.strip()
 
 
