@@ -30,6 +30,8 @@ from newinfra.parsing.writers import render_markdown
         ("２０２４年底前", "2024-12-31"),
         ("2023年底前完成试点，2025年底前全面推广", "2025-12-31"),
         ("持续推进", None),
+        ("2023年起持续推进", None),  # a start, not a limit
+        ("2023年开始试点，2025年底前完成", "2025-12-31"),
         ("长期", None),
         ("", None),
         ("6月底前", None),  # no year and none given

@@ -414,3 +414,32 @@ def test_a_table_of_the_plans_headings_gives_its_units_to_the_tasks_under_them()
         ("3", [], ["市交通运输局"], None),  # it names its own unit
         ("4", ["市住房城乡建设局"], ["市住房城乡建设局", "市水务局"], "2025-12-31"),
     ]
+
+
+def test_labelled_units_in_one_cell_and_bracketed_numbers():
+    text = "\n".join(
+        [
+            "序号\t重点任务\t责任单位\t完成时限",
+            "（1）\t建设城市大脑\t牵头单位：市发展改革委 配合单位：市工业和信息化局、市公安局\t2023年起持续推进",
+            "（2）\t建设算力中心\t市工业和信息化局（牵头），市发展改革委\t2024年12月",
+        ]
+    )
+    plan = parse_text(text).to_dict()
+    assert got(plan) == [
+        (
+            "1",
+            "建设城市大脑",
+            ["市发展改革委"],
+            ["市发展改革委", "市工业和信息化局", "市公安局"],
+            "2023年起持续推进",
+            None,
+        ),
+        (
+            "2",
+            "建设算力中心",
+            ["市工业和信息化局"],
+            ["市工业和信息化局", "市发展改革委"],
+            "2024年12月",
+            "2024-12-31",
+        ),
+    ]

@@ -99,6 +99,8 @@ def deadline_date(text: str | None, year: int | None = None) -> str | None:
     text = text.translate(_FULLWIDTH_DIGITS)
     best = None
     for m in DATED.finditer(text):
+        if SINCE_AFTER.match(text, m.end()):  # 2023年起持续推进: a start, not a limit
+            continue
         d = date_of(m)
         if d and (best is None or d > best):
             best = d

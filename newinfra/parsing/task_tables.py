@@ -234,7 +234,7 @@ def _row_task(
         return None
     number = ""
     for k in kinds.get("num", []):
-        number = re.sub(r"[.、．\s]", "", cells[k][0])
+        number = re.sub(r"[.、．()（）\s]", "", cells[k][0])
     if not number:
         number = str(index)
     body = title_cell[0].replace(SOFT_BREAK, "")
