@@ -443,3 +443,8 @@ def test_labelled_units_in_one_cell_and_bracketed_numbers():
             "2024-12-31",
         ),
     ]
+
+
+def test_a_document_that_is_only_a_table_takes_the_title_row_above_it():
+    text = "附件2：\n南岭市数字基础设施重点任务分工表\n序号\t工作任务\t责任单位\t时间节点\n1\t建设城市算力调度平台\t市数据资源局\t2025年底前"
+    assert parse_text(text).to_dict()["title"] == "南岭市数字基础设施重点任务分工表"

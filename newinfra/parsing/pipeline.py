@@ -57,6 +57,16 @@ def _blank(work: str, tables: list) -> str:
     return "".join(parts)
 
 
+def _table_title(src: str, full: str, table, script: str) -> str | None:
+    """The title row above a task table (XX市重点任务分工表), for a document that is only the table."""
+    for line in reversed(full[: table.start].split("\n")):
+        text = re.sub(r"^附件\s*\d*\s*[:：]?\s*", "", line.strip())
+        if not text or "\t" in text:
+            continue
+        return mainland(text, script) if len(text) <= 80 else None
+    return None
+
+
 def _plan_year(period: dict | None) -> int | None:
     """The year of a one-year plan, which dates a time limit written as 6月底前."""
     if period and period.get("start") and period.get("start") == period.get("end"):
@@ -80,7 +90,8 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
     period_start = (sk.period or {}).get("start")
     year = _plan_year(sk.period)
 
-    doc = PlanDocument(title=sk.title, script=script, period=sk.period, source=source)
+    title = sk.title or (_table_title(src, full, tables[0], script) if tables else None)
+    doc = PlanDocument(title=title, script=script, period=sk.period, source=source)
     for h in sk.headings:
         parent = None
         level = sk.levels[h.kind]

@@ -252,10 +252,11 @@ DOCUMENT_ERRORS_ZH = {
     "not_found": "无法读取上传的文件，请重新上传。",
     "unreadable": "无法读取上传的文件，请重新上传。",
     "empty": "文件是空的，请检查后重新上传。",
-    "binary": "文件不是文本、Word、网页或PDF格式的规划文件，请检查后重新上传。",
+    "binary": "文件不是文本、Word、Excel、网页或PDF格式的规划文件，请检查后重新上传。",
     "encoding": "无法识别文件的文字编码。请另存为UTF-8、GB18030或Big5编码的文本，或直接上传Word文件。",
     "old_office": "这是旧版Office文件（.doc/.wps），请用Word另存为.docx后再上传。",
     "bad_docx": "Word文件已损坏或不是有效的.docx文件，请用Word打开后另存再上传。",
+    "bad_xlsx": "Excel文件已损坏或不是有效的.xlsx文件，请用Excel打开后另存再上传。",
     "bad_pdf": "PDF文件已损坏或无法读取，请重新导出后再上传。",
     "encrypted": "PDF文件有密码保护，请去除密码后再上传。",
     "no_text_layer": "PDF文件没有文字层（可能是扫描件），请先进行文字识别（OCR）或上传Word版本。",
@@ -306,10 +307,13 @@ def plan_upload(request):
                     updated = sum(report.updated.values())
                     gone = sum(report.deactivated.values())
                     action = "已导入" if report.status == "created" else "已更新"
+                    doubts = sum(len(t.get("flags") or []) for t in document["tasks"] + document["targets"])
+                    doubts += len(document.get("flags") or [])
                     messages.success(
                         request,
                         f"{action}“{report.plan.title}”：任务 {report.plan.tasks.filter(is_active=True).count()} 项，"
-                        f"新增 {created} 条、修改 {updated} 条、停用 {gone} 条记录。",
+                        f"新增 {created} 条、修改 {updated} 条、停用 {gone} 条记录。"
+                        + (f"解析中有 {doubts} 处待核实，见规划页。" if doubts else ""),
                     )
                 return redirect("plan-detail", pk=report.plan.pk)
     return render(request, "plans/plan_upload.html", {"error": error}, status=400 if error else 200)

@@ -160,3 +160,55 @@ def test_plan_and_task_pages_list_the_parsers_flags():
     task1 = plan.tasks.get(number="1")
     html = client_for("leader").get(f"/tasks/{task1.pk}/").content.decode()
     assert "2024年9月底前" in html and "2024年9月30日前" in html
+
+
+def test_uploading_an_xlsx_task_table_loads_its_tasks(tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from newinfra.projects.tests.helpers import client_for
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["南岭市数字基础设施重点任务分工表"])
+    ws.merge_cells("A1:D1")
+    ws.append(["序号", "工作任务", "责任单位", "时间节点"])
+    ws.append([1, "建设城市算力调度平台", "市数据资源局（牵头）、市发展改革委", "2025年6月底前"])
+    ws.append([2, "推进千兆光网城乡全覆盖", "市工业和信息化局（牵头）、各区政府", "持续推进"])
+    wb.save(tmp_path / "分工.xlsx")
+    response = client_for("office").post(
+        "/plans/upload/",
+        {"document": SimpleUploadedFile("分工.xlsx", (tmp_path / "分工.xlsx").read_bytes())},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "解析中有 1 处待核实" in response.content.decode()  # 市数据资源局 is not in the table
+    plan = Plan.objects.get(source_name="分工.xlsx")
+    assert plan.title == "南岭市数字基础设施重点任务分工表"
+    got = [
+        (
+            t.number,
+            t.deadline,
+            t.deadline_date,
+            [r.organization.name for r in t.responsibilities.filter(is_lead=True)],
+        )
+        for t in plan.tasks.filter(is_active=True).order_by("order")
+    ]
+    assert got == [
+        ("1", "2025年6月底前", dt.date(2025, 6, 30), ["市数据资源局"]),
+        ("2", "持续推进", None, ["市工业和信息化局"]),
+    ]
+
+
+def test_a_broken_xlsx_gets_a_chinese_message_and_changes_nothing():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from newinfra.projects.tests.helpers import client_for
+
+    counts = (Plan.objects.count(), Task.objects.count())
+    response = client_for("office").post(
+        "/plans/upload/", {"document": SimpleUploadedFile("分工.xlsx", b"PK\x03\x04 not a workbook")}
+    )
+    assert response.status_code == 400
+    assert "Excel文件已损坏" in response.content.decode()
+    assert (Plan.objects.count(), Task.objects.count()) == counts
