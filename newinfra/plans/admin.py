@@ -23,7 +23,7 @@ class PlanAdmin(NoDelete, SimpleHistoryAdmin):
 
 @admin.register(Task)
 class TaskAdmin(NoDelete, SimpleHistoryAdmin):
-    list_display = ["number", "title", "plan", "deadline", "is_active"]
+    list_display = ["number", "title", "plan", "deadline", "deadline_date", "is_active"]
     list_filter = ["plan", "is_active"]
     search_fields = ["title", "text"]
     inlines = [ResponsibilityInline]

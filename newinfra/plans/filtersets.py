@@ -25,10 +25,16 @@ class TaskFilterSet(django_filters.FilterSet):
     include_collective = django_filters.BooleanFilter(
         method="filter_noop", label="含集体单位的任务（如区政府含“各区政府”的任务）"
     )
+    due_before = django_filters.DateFilter(
+        field_name="deadline_date", lookup_expr="lte", label="完成日期不晚于（YYYY-MM-DD）"
+    )
+    due_after = django_filters.DateFilter(
+        field_name="deadline_date", lookup_expr="gte", label="完成日期不早于（YYYY-MM-DD）"
+    )
 
     class Meta:
         model = Task
-        fields = ["plan", "section", "unit", "role", "q", "include_collective"]
+        fields = ["plan", "section", "unit", "role", "q", "include_collective", "due_before", "due_after"]
 
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_unit

@@ -92,6 +92,13 @@ def test_api_tasks_carry_deadline_date_and_flags():
     assert item["flags"] == task.flags
     listed = client_for("leader").get("/api/tasks/").json()["results"]
     assert all({"deadline", "deadline_date", "flags"} <= set(t) for t in listed)
+    # Tasks due by a date: those with a dated deadline on or before it.
+    due = client_for("leader").get("/api/tasks/?due_before=2022-12-31&due_after=2022-12-31").json()
+    assert (
+        due["count"] == Task.objects.filter(is_active=True, deadline_date=dt.date(2022, 12, 31)).count() > 0
+    )
+    assert client_for("leader").get("/api/tasks/?due_before=2019-01-01").json()["count"] == 0
+    assert client_for("leader").get("/api/tasks/?due_before=不是日期").status_code == 400
 
 
 def test_office_rewrites_a_deadline_and_its_date_follows_a_unit_cannot():
