@@ -171,3 +171,20 @@ def test_the_count_of_a_list_just_named_is_not_a_figure_left_out():
     text = "一、主要任务\n1.提升实验室水平。提升甲实验室、乙实验室等4家省实验室科研水平。(市科技局负责)"
     plan = parse_text(text).to_dict()
     assert "figure_left_out" not in kinds(task(plan))
+
+
+@pytest.mark.parametrize(
+    ("raw", "residue"),
+    [
+        ("(市工业和信息化局牵头,市发展改革委配合;2024年底前完成)", []),
+        ("(越秀、白云、南沙区政府按职责分工负责)", []),
+        ("〔市大数据局牵头,各市〔州〕人民政府负责〕", []),
+        ("(以下任务均涉及各市〔州〕,除专门列出外不再重复)", []),  # a remark about the list
+        ("(市发展改革委牵头,确保取得明显成效)", ["确保取得明显成效"]),
+        ("(市审批服务局牵头,5月底取得明显成效并持续推进)", []),  # a time limit with its wording
+    ],
+)
+def test_responsibility_residue(raw, residue):
+    from newinfra.parsing.flags import responsibility_residue
+
+    assert responsibility_residue(raw, "simplified") == residue

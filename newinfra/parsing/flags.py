@@ -44,6 +44,10 @@ _ROLE_WORDS = re.compile(
 )
 
 
+# Remarks in a responsibility statement about the statements themselves: 下同, 不再重复, 除专门列出外.
+REMARK = re.compile(r"(下同|不再|除.{0,8}外|均涉及|均由|以下|上述|分别|各自|列出|另行|视情)")
+
+
 def flag(kind: str, message: str, span: str) -> dict:
     return {"kind": kind, "message": message, "span": span}
 
@@ -104,9 +108,9 @@ def responsibility_residue(raw: str, script: str, work_raw: str | None = None) -
     """Pieces of a responsibility statement that are neither units, role words nor time limits.
     ``work_raw``: the same span of the working copy, when the caller has it (saves a conversion)."""
     content = (work_raw if work_raw is not None else to_simplified_same_length(raw, script)).strip()
-    if content[:1] == "(" and content[-1:] == ")":
+    if content[:1] in "(〔【[" and content[-1:] in ")〕】]":
         content = content[1:-1]
-    content = re.sub(r"\([^()]*\)", "", content)  # 市发展改革委(牵头), 各县(市、区)
+    content = re.sub(r"\([^()]*\)|〔[^〔〕]*〕", "", content)  # 市发展改革委(牵头), 各县(市、区), 各市〔州〕
     content = LABEL.sub(",", content)
     out = []
     for group in re.split(r"[,，;；:：。]", content):
@@ -115,7 +119,7 @@ def responsibility_residue(raw: str, script: str, work_raw: str | None = None) -
         for k, (piece, rest) in enumerate(zip(items, rests, strict=True)):
             if not piece or DATED.search(piece) or yearless().search(piece) or ONGOING.search(piece):
                 continue
-            if not rest or ROLE_TAIL.fullmatch(rest) or _looks_like_body(rest):
+            if not rest or ROLE_TAIL.fullmatch(rest) or _looks_like_body(rest) or REMARK.search(rest):
                 continue
             # 越秀、白云、南沙区政府: a bare name takes the ending of a later item of its list.
             if any(_looks_like_body(r) for r in rests[k + 1 :]) and len(rest) <= 4:
