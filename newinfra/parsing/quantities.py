@@ -35,7 +35,7 @@ NUMBER = re.compile(
     r"(?P<post>以上|以下|左右|以内|余|多)?"
 )
 CN_NUMBER = re.compile(
-    r"(?P<num>[一二两三四五六七八九十百千]{1,4})(?P<mag>万|亿)?(?P<unit>["
+    r"(?P<num>[一二两三四五六七八九十百千]{1,4})(?:(?:至|到)(?P<num2>[一二两三四五六七八九十]{1,3}))?(?P<mag>万|亿)?(?P<unit>["
     + CN_UNITS
     + r"个])(?P<post>以上|左右)?"
 )
@@ -46,8 +46,12 @@ SENTENCE_BREAK = re.compile(r"[。;；!?！？\n]")
 YEAR = re.compile(
     r"(?P<pre>到|至|截至|截止|在|于)?\s*(?P<year>20\d{2})\s*年(?P<post>底前|年底前|前|底|末|年底)?"
 )
+GOAL_DEADLINE = re.compile(r"(?:到|至)\s*(20\d{2})\s*年")
 ACHIEVED = re.compile(r"(截至|截止|已经|已建成|已累计|已有|现有|目前|当前|已达|已完成|已形成|已培育)")
 SUBSIDY = re.compile(r"(给予|奖励|补助|补贴|资助|扶持资金|最高|不超过.*万元的)")
+# Counts of people and bodies: supported or funded, they are still planned quantities.
+PEOPLE_OR_BODIES = ("名", "人", "人次", "家", "个", "项", "所", "支")
+ITEM_NAME_END = re.compile(r"(项目|工程|计划|行动|梯队)$")
 CREATION_VERB = re.compile(
     r"(建成|建设|新建|打造|培育|形成|集聚|孵化|创建|布局|引进|建立|部署|推动建设|新增|发展|实现|完成)"
 )
@@ -197,8 +201,10 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
             or NOT_A_COUNT_BEFORE.search(work[max(start, a - 2) : a])
         ):
             continue  # 第三条, 十大, 一条龙, 分成三个
-        if m.group("num") == "一" and (work[b : b + 1] == "一" or work[a - 1 : a] == "成"):
-            continue  # 一家一档; 形成一个良性循环
+        if m.group("num") == "一" and (
+            work[b : b + 1] == "一" or (work[a - 1 : a] == "成" and work[a - 2 : a] != "建成")
+        ):
+            continue  # 一家一档; 形成一个良性循环 (but 建成一个…中心 is a count)
         if work[a - 1 : a] in QUOTE_OPEN or (
             m.group("num") == "一" and re.match(r"[、,，”」]", work[b + 2 : b + 3])
         ):
@@ -208,9 +214,18 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
             continue
         if m.group("unit") == "个" and not _is_cn_count(work, start, a, b):
             continue
+        vmax = chinese_to_int(m.group("num2")) if m.group("num2") else None
+        if vmax is not None and vmax <= value:
+            continue
         out.append(
             Mention(
-                a, m.end(), _scale(value, m.group("mag")), None, m.group("unit"), m.group("post") or "", False
+                a,
+                m.end(),
+                _scale(value, m.group("mag")),
+                _scale(vmax, m.group("mag")) if vmax is not None else None,
+                m.group("unit"),
+                m.group("post") or "",
+                False,
             )
         )
     return sorted(out, key=lambda x: x.start)
@@ -329,6 +344,12 @@ def find_targets(
         first = work[sentences[0][0] : sentences[0][1]] if sentences else ""
         ys = _deadline_years(first[:20], 0, period_start)
         default_year = ys[0][1] if ys else None
+        if default_year is None:
+            # 1.实施创新驱动战略…，到2015年将广州建设成为国家创新型城市。 and goal paragraphs below:
+            # the deadline the goal's opening line states is the year of the figures that follow.
+            line = work[start : work.find("\n", start) if "\n" in work[start:end] else end]
+            m = GOAL_DEADLINE.search(line)
+            default_year = int(m.group(1)) if m else None
     # A sentence that opens with its deadline (到2025年，…) governs the figures of the sentences
     # after it in the same paragraph; ending with a colon, it governs the list of lines below it
     # (up to a blank line).
@@ -368,6 +389,13 @@ def find_targets(
             return src[idx[a] : idx[b - 1] + 1] if b > a else ""
 
         sentence = w
+        # The heading sentence of an item that names a project (121人才梯队项目).
+        title_name = (
+            task_number is not None
+            and s_start == start
+            and len(w) <= 24
+            and bool(ITEM_NAME_END.search(w.strip()))
+        )
         mentions = _mentions(w, 0, len(w))
         if not mentions:
             continue
@@ -381,16 +409,26 @@ def find_targets(
             c_start = max((m.end() for m in CLAUSE_BREAK.finditer(w, 0, men.start)), default=0)
             c_end = next((m.start() for m in CLAUSE_BREAK.finditer(w, men.end, len(w))), len(w))
             prefix = w[c_start : men.start]
+            had_prev_in_clause = prev_end > c_start
             near_start = max(c_start, prev_end)
             near = w[near_start : men.start].rstrip()
             after_full = w[men.end : c_end]
             prev_end = men.end
             if achieved_here or ACHIEVED.search(w[0 : men.start]):
                 continue
-            if SUBSIDY.search(prefix) or SUBSIDY.search(after_full[:6]):
-                continue
-            if re.match(r"\s*的", after_full) and (
-                men.post or re.search(r"(以上|以下|小于|大于|低于|高于|不低于|不超过|超过)$", near)
+            if (
+                SUBSIDY.search(prefix) or SUBSIDY.search(after_full[:6])
+            ) and men.unit not in PEOPLE_OR_BODIES:
+                continue  # an amount granted; 资助200名人才 counts the people supported
+            if had_prev_in_clause and re.match(r"\s*的", after_full) and men.unit in ("元", ""):
+                continue  # 2家以上年销售收入达500亿元的企业: the amount describes what is counted
+            if title_name and men.start < 2:
+                continue  # 11.121人才梯队项目: the number is part of the item's name
+            share_opens_clause = men.unit == "%" and not w[c_start : men.start].strip()
+            if (
+                re.match(r"\s*的", after_full)
+                and not share_opens_clause
+                and (men.post or re.search(r"(以上|以下|小于|大于|低于|高于|不低于|不超过|超过)$", near))
             ):
                 continue  # an eligibility criterion: 150万元以上的项目
             if re.search(r"等$", near) and not CREATION_VERB.search(w[c_start : c_start + 6]):
