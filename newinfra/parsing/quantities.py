@@ -22,14 +22,14 @@ UNITS = sorted(
     "平方公里 平方米 万千瓦 千瓦时 千瓦 兆瓦 公里 千米 次/天 个百分点 百分点 % PF PB TB EB Gbps Mbps GW MW kW km "
     "Tbps PFLOPS EFLOPS TFLOPS Flops ms 毫秒 微秒 兆 "
     "个 座 根 户 家 元 台 项 所 条 处 套 人 名 亩 吨 辆 架 艘 部 款 只 张 件 场 宗 栋 间 床 倍 米 路 批次 种 类 "
-    "片 篇 支 颗 块 张 位 人次 万人次".split(),
+    "片 篇 支 颗 块 张 位 人次 万人次 次".split(),
     key=len,
     reverse=True,
 )
 CN_UNITS = "座台项家所条处套"
 NUMBER = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)"
-    r"(?:\s*(?P<dash>[—\-–~～]+|至|到)\s*(?P<num2>\d+(?:\.\d+)?))?"
+    r"(?P<num>\d+(?:\.\d+)?)(?:%(?=\s*[—\-–~～－]+\s*\d))?"
+    r"(?:\s*(?P<dash>[—\-–~～－]+|至|到)\s*(?P<num2>\d+(?:\.\d+)?))?"
     r"\s*(?P<mag>万亿|千万|百万|亿|万|千(?![瓦米伏兆克])|百(?!分))?"
     r"\s*(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
     r"(?P<post>以上|以下|左右|以内|余|多)?"
@@ -51,6 +51,8 @@ ACHIEVED = re.compile(r"(截至|截止|已经|已建成|已累计|已有|现有|
 SUBSIDY = re.compile(r"(给予|奖励|补助|补贴|资助|扶持资金|最高|不超过.*万元的)")
 # Counts of people and bodies: supported or funded, they are still planned quantities.
 PEOPLE_OR_BODIES = ("名", "人", "人次", "家", "个", "项", "所", "支")
+# 拥有3个以上的社区社会组织, 开发2万个以上的岗位: a count after a verb of having or making.
+HAVE_OR_CREATE_END = re.compile(r"(拥有|开发|建设|建成|新建|培育|引进|新增|打造|设立|建立|发展|组建)$")
 ITEM_NAME_END = re.compile(r"(项目|工程|计划|行动|梯队)$")
 CREATION_VERB = re.compile(
     r"(建成|建设|新建|打造|培育|形成|集聚|孵化|创建|布局|引进|建立|部署|推动建设|新增|发展|实现|完成)"
@@ -196,7 +198,7 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
     for m in CN_NUMBER.finditer(work, start, end):
         a, b = m.start(), m.end()
         if (
-            work[a - 1 : a] in ("第", "每", "一", "这", "那", "某", "数", "几", "上")
+            work[a - 1 : a] in ("第", "每", "一", "这", "那", "某", "数", "几", "上", "(", "（")
             or work[b : b + 1] in ("大", "级", "龙")
             or NOT_A_COUNT_BEFORE.search(work[max(start, a - 2) : a])
         ):
@@ -267,7 +269,9 @@ def _comparator(prefix: str, near: str, post: str, after: str) -> str:
         near,
     ):
         return ">="
-    if re.search(r"(建成|累计|达到)", prefix):
+    if re.search(r"(不低于|不少于)[^,，;；]*的$", near):
+        return ">="  # 不低于…收入的60%: the share of a reference figure
+    if re.search(r"(建成|建有|累计|达到)", prefix):
         return ">="
     return "="
 
@@ -416,6 +420,20 @@ def find_targets(
             prev_end = men.end
             if achieved_here or ACHIEVED.search(w[0 : men.start]):
                 continue
+            if w[men.start - 1 : men.start] == "每":
+                continue  # 每3至10万居民: the basis of a ratio, not a planned quantity
+            if not w[men.start : men.start + 1].isdigit() and any(
+                men.end <= o.start < c_end and w[o.start : o.start + 1].isdigit() for o in mentions
+            ):
+                continue  # 城乡三项基本医疗保险参保率达到95%: the count is part of the indicator
+            if re.search(r"由[^,，]*$", w[c_start : men.start]) and re.match(
+                r"[^,，]{0,12}?(提高|提升|增加|增长|扩大|降低|下降|减少|压缩|缩短)(到|至)\s*\d", after_full
+            ):
+                continue  # 由9600元以下提高到15600元以下: the figure it starts from
+            if re.match(r"[\u4e00-\u9fff]{1,4}?(以上|以下)的", after_full) and not men.post:
+                continue  # 1万名老人以上的街(镇): a threshold of what is counted
+            if had_prev_in_clause and men.post in ("以上", "以下") and re.match(r"\s*的", after_full):
+                continue  # 1所200张床位以上的养老机构
             if (
                 SUBSIDY.search(prefix) or SUBSIDY.search(after_full[:6])
             ) and men.unit not in PEOPLE_OR_BODIES:
@@ -425,9 +443,11 @@ def find_targets(
             if title_name and men.start < 2:
                 continue  # 11.121人才梯队项目: the number is part of the item's name
             share_opens_clause = men.unit == "%" and not w[c_start : men.start].strip()
+            counted = men.unit not in ("元", "") and bool(HAVE_OR_CREATE_END.search(near))
             if (
                 re.match(r"\s*的", after_full)
                 and not share_opens_clause
+                and not counted
                 and (men.post or re.search(r"(以上|以下|小于|大于|低于|高于|不低于|不超过|超过)$", near))
             ):
                 continue  # an eligibility criterion: 150万元以上的项目
