@@ -439,6 +439,11 @@ def test_bodies_that_end_unlike_a_bureau_are_units(content, units):
     assert parse_unit_list(content)[1] == units
 
 
+@pytest.mark.parametrize("zone", ["示范区", "先行区", "自贸区", "集聚区"])
+def test_a_kind_of_zone_is_not_a_district(zone):
+    assert parse_unit_list(f"牵头单位:市发展改革委,配合单位:{zone}")[1] == ["市发展改革委"]
+
+
 def test_a_label_word_inside_a_collective_does_not_make_it_lead():
     lead, _ = parse_unit_list("牵头单位:市委组织部,配合单位:各项目牵头单位,各区")
     assert lead == ["市委组织部"]
@@ -495,6 +500,7 @@ def test_ranges_and_chinese_counts(text, value, value_max, unit):
     [
         ("各区（县级市）建有1所公办职业技能培训学校。", ">="),
         ("准入标准不低于我市上年度城镇家庭年人均可支配收入的60%。", ">="),
+        ("各区至少有1所三级甲等综合医院。", ">="),
     ],
 )
 def test_comparators_of_complete_plans(text, comparator):

@@ -265,7 +265,7 @@ def _comparator(prefix: str, near: str, post: str, after: str) -> str:
     if re.search(r"(低于|小于|少于|不足|不到)$", near) and not re.search(r"不(低于|少于)$", near):
         return "<"
     if post in ("以上", "余", "多") or re.search(
-        r"(不低于|不少于|至少|达到|达|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|扩大到|扩大至)$",
+        r"(不低于|不少于|至少|至少有|达到|达|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|扩大到|扩大至)$",
         near,
     ):
         return ">="

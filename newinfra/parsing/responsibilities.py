@@ -41,7 +41,11 @@ ORG_END = re.compile(
     r"机构|企业|银行|协会|联盟|基地|管委会|总社|科协|政协|作协|侨联|文联|妇联|工商联|残联|社科联)$"
 )
 # A district or county named as a unit: 越秀区, 番禺区, 从化县 (not 园区, 城区, 社区 …).
-DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,3}(?<![园城社景小片街矿库林牧湾新])(区|县)$")
+DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,3}(区|县)$")
+NOT_DISTRICT = re.compile(
+    r"(城|湾|园|社|景|小|片|街|矿|库|林|牧|新|示范|先行|试验|实验|集聚|功能|开发|高新|保税|自贸|核心|重点|"
+    r"改革|创新|产业|经济|合作|保护|生态|风景|旅游|商务|港)区$"
+)
 # 各区、县级市 / 各有关区、县级市政府: the qualifier 各 (各有关) and a shared suffix go over a list
 # of bare level nouns.
 EACH_LEVEL = re.compile(r"^(各(?:有关|相关)?)(区|县|县级市|市|镇|乡|乡镇|街道|区县|县区)$")
@@ -236,7 +240,7 @@ def _plausible_unit(name: str) -> bool:
         bool(ORG_END.search(short))
         or short in SINGLE_UNITS
         or bool(OPERATOR.search(short))
-        or bool(DISTRICT.match(short))
+        or (bool(DISTRICT.match(short)) and not NOT_DISTRICT.search(short))
         or bool(EACH_LEVEL.match(short))
         or bool(re.fullmatch(r"各(有关|相关)?(园区|开发区|功能区|产业园区)", short))
     )
