@@ -366,3 +366,159 @@ def test_a_plan_counting_its_own_tasks_and_measures_states_no_target():
         "《行动方案》明确了四大工程16项重点任务、6项保障措施。\n一、重点任务\n1.建设基站。新建基站100个。\n"
     )
     assert [t["value"] for t in doc["targets"]] == [100]
+
+
+# ---- complete plans (tests/data/unseen/complete) ----------------------------------------------
+
+
+def test_an_item_whose_title_starts_with_digits_is_still_the_next_item():
+    doc = plan(
+        "一、重点项目\n10.羊城学者项目。设立50个特聘岗位。（牵头单位：市委组织部）\n"
+        "11.121人才梯队项目。重点培养不少于10名院士后备人才。（牵头单位：市人力资源和社会保障局）\n"
+        "12.博士后培养项目。（牵头单位：市人力资源和社会保障局）\n"
+    )
+    assert [t["number"] for t in doc["tasks"]] == ["10", "11", "12"]
+    assert doc["tasks"][1]["title"] == "121人才梯队项目"
+    assert [(t["value"], t["task_number"]) for t in doc["targets"]] == [(50, "10"), (10, "11")]
+
+
+def test_a_decimal_at_the_start_of_a_line_is_not_an_item():
+    doc = plan("一、重点任务\n1.推进建设。\n2.5万个基站年内开通。\n2.加快应用。\n")
+    assert [t["number"] for t in doc["tasks"]] == ["1", "2"]
+    assert doc["tasks"][1]["title"] == "加快应用"
+
+
+@pytest.mark.parametrize(
+    ("content", "lead", "units"),
+    [
+        (
+            "牵头单位:市发展改革委,配合单位:市委组织部,各区、县级市",
+            ["市发展改革委"],
+            ["市发展改革委", "市委组织部", "各区", "各县级市"],
+        ),
+        (
+            "牵头单位:市农业局,配合单位:市科协,各有关区、县级市",
+            ["市农业局"],
+            ["市农业局", "市科协", "各有关区", "各有关县级市"],
+        ),
+        (
+            "牵头单位:市教育局,配合单位:各区、县级市政府",
+            ["市教育局"],
+            ["市教育局", "各区政府", "各县级市政府"],
+        ),
+        (
+            "牵头单位:市民政局,配合单位:市公安消防局,各有关区、县级市政府",
+            ["市民政局"],
+            ["市民政局", "市公安消防局", "各有关区政府", "各有关县级市政府"],
+        ),
+    ],
+)
+def test_each_distributes_over_a_list_of_levels(content, lead, units):
+    assert parse_unit_list(content) == (lead, units)
+
+
+@pytest.mark.parametrize(
+    ("content", "units"),
+    [
+        (
+            "牵头单位:市人力资源和社会保障局,配合单位:市工商局、市金融办、团市委",
+            ["市人力资源和社会保障局", "市工商局", "市金融办", "团市委"],
+        ),
+        ("牵头单位:市总工会、团市委、市妇联", ["市总工会", "团市委", "市妇联"]),
+        (
+            "牵头单位:市经贸委,配合单位:市人力资源和社会保障局、市工商联",
+            ["市经贸委", "市人力资源和社会保障局", "市工商联"],
+        ),
+        ("牵头单位:市科协,配合单位:市发展改革委", ["市科协", "市发展改革委"]),
+        ("牵头单位:市委组织部,配合单位:市财政局、越秀区", ["市委组织部", "市财政局", "越秀区"]),
+        ("牵头单位:市科技和信息化局,配合单位:市质监局、各园区", ["市科技和信息化局", "市质监局", "各园区"]),
+        ("牵头单位:市委组织部,配合单位:各项目牵头单位,各区", ["市委组织部", "各项目牵头单位", "各区"]),
+    ],
+)
+def test_bodies_that_end_unlike_a_bureau_are_units(content, units):
+    assert parse_unit_list(content)[1] == units
+
+
+@pytest.mark.parametrize("zone", ["示范区", "先行区", "自贸区", "集聚区"])
+def test_a_kind_of_zone_is_not_a_district(zone):
+    assert parse_unit_list(f"牵头单位:市发展改革委,配合单位:{zone}")[1] == ["市发展改革委"]
+
+
+def test_a_label_word_inside_a_collective_does_not_make_it_lead():
+    lead, _ = parse_unit_list("牵头单位:市委组织部,配合单位:各项目牵头单位,各区")
+    assert lead == ["市委组织部"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("5年内重点评选资助200名技能突出人才。", 200, "名"),
+        ("每年选拔资助不少于100名青年科技人员。", 100, "名"),
+        ("每年为困难老年人提供1次定点免费体检。", 1, "次"),
+        ("年均开发2万个以上的公益性公共服务岗位。", 20000, "个"),
+        ("每个城镇社区拥有3个以上的社区社会组织。", 3, "个"),
+        ("50%以上的专利由企业申请。", 50, "%"),
+    ],
+)
+def test_counts_of_people_supported_and_shares_are_targets(text, value, unit):
+    assert [(t["value"], t["unit"]) for t in item_targets(text)] == [(value, unit)]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("培育5家以上年销售收入过百亿元、2家以上年销售收入达500亿元的高新技术企业。", [5, 2]),
+        ("各区至少有1所200张床位以上的省二级以上养老机构。", [1]),
+        ("市、区和1万名老人以上的街（镇）各建有1个综合性居家养老服务示范中心。", [1]),
+        ("将收入线标准由家庭年人均可支配收入9600元以下提高到15600元以下。", [15600]),
+        ("按照每3至10万居民规划设置社区卫生服务中心。", []),
+        ("城乡三项基本医疗保险参保率达到95%以上。", [95]),
+        ("加强“五个一”工程建设（一个家庭综合服务中心、一个文化活动中心）。", []),
+        ("最高给予5000万元资助。", []),
+    ],
+)
+def test_thresholds_baselines_and_names_are_not_targets(text, values):
+    assert [t["value"] for t in item_targets(text)] == values
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "value_max", "unit"),
+    [
+        ("坚持每年确定一至两项重要工作开展专题视察。", 1, 2, "项"),
+        ("按园区陆地面积5%－10%的比例设置儿童户外公共活动场地。", 5, 10, "%"),
+        ("建成1~2所国家示范性高等职业院校。", 1, 2, "所"),
+        ("建成一个具有国际领先水平的国家级超级计算中心。", 1, None, "个"),
+    ],
+)
+def test_ranges_and_chinese_counts(text, value, value_max, unit):
+    got = item_targets(text)
+    assert [(t["value"], t["value_max"], t["unit"]) for t in got] == [(value, value_max, unit)]
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator"),
+    [
+        ("各区（县级市）建有1所公办职业技能培训学校。", ">="),
+        ("准入标准不低于我市上年度城镇家庭年人均可支配收入的60%。", ">="),
+        ("各区至少有1所三级甲等综合医院。", ">="),
+    ],
+)
+def test_comparators_of_complete_plans(text, comparator):
+    assert [t["comparator"] for t in item_targets(text)] == [comparator]
+
+
+def test_a_goal_item_carries_its_deadline_to_the_goal_paragraphs_below_it():
+    doc = plan(
+        "一、发展目标\n1.实施创新驱动战略。打造华南科技创新中心，到2015年将广州建设成为国家创新型城市。\n"
+        "创新型企业集群发展壮大。大中型工业企业设立研发机构的比例达35%。\n"
+        "二、主要任务\n2.建设重大创新平台。建设15家以上国家级科技企业孵化器。（牵头单位：市科技和信息化局）\n"
+    )
+    assert [(t["value"], t["year"], t["task_number"]) for t in doc["targets"]] == [
+        (35, 2015, "1"),
+        (15, None, "2"),
+    ]
+
+
+def test_a_number_opening_an_item_named_as_a_project_is_its_name():
+    doc = plan("一、重点项目\n1.人才引进项目。\n2.121人才梯队项目。培养不少于10名后备人才。\n")
+    assert [(t["value"], t["task_number"]) for t in doc["targets"]] == [(10, "2")]

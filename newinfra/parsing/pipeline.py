@@ -130,8 +130,11 @@ def parse_text(src: str, source: str | None = None) -> PlanDocument:
         if first_leads and not task.lead_units and task.all_units:
             task.lead_units = task.all_units[:1]
         if not is_status_path(it.path):
+            goal_item = any(GOAL_SECTION.search(h.title) for h in it.path)
             doc.targets.extend(
-                find_targets(src, work, body_start, it.end, script, it.number, section, period_start)
+                find_targets(
+                    src, work, body_start, it.end, script, it.number, section, period_start, goal_item
+                )
             )
 
     for block in sk.blocks:
@@ -256,9 +259,12 @@ def _starts_block(line: str) -> bool:
 
 
 def _item_rest(it) -> str:
-    from .structure import classify
+    from .structure import RE_ARABIC_DIGIT_TITLE, classify
 
     c = classify(it.line, "", "simplified")
+    if c is None and it.kind == "arabic":
+        m = RE_ARABIC_DIGIT_TITLE.match(it.line.text)
+        return m.group(2) if m else it.line.text
     return c[2] if c else it.line.text
 
 

@@ -22,20 +22,20 @@ UNITS = sorted(
     "平方公里 平方米 万千瓦 千瓦时 千瓦 兆瓦 公里 千米 次/天 个百分点 百分点 % PF PB TB EB Gbps Mbps GW MW kW km "
     "Tbps PFLOPS EFLOPS TFLOPS Flops ms 毫秒 微秒 兆 "
     "个 座 根 户 家 元 台 项 所 条 处 套 人 名 亩 吨 辆 架 艘 部 款 只 张 件 场 宗 栋 间 床 倍 米 路 批次 种 类 "
-    "片 篇 支 颗 块 张 位 人次 万人次".split(),
+    "片 篇 支 颗 块 张 位 人次 万人次 次".split(),
     key=len,
     reverse=True,
 )
 CN_UNITS = "座台项家所条处套"
 NUMBER = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)"
-    r"(?:\s*(?P<dash>[—\-–~～]+|至|到)\s*(?P<num2>\d+(?:\.\d+)?))?"
+    r"(?P<num>\d+(?:\.\d+)?)(?:%(?=\s*[—\-–~～－]+\s*\d))?"
+    r"(?:\s*(?P<dash>[—\-–~～－]+|至|到)\s*(?P<num2>\d+(?:\.\d+)?))?"
     r"\s*(?P<mag>万亿|千万|百万|亿|万|千(?![瓦米伏兆克])|百(?!分))?"
     r"\s*(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
     r"(?P<post>以上|以下|左右|以内|余|多)?"
 )
 CN_NUMBER = re.compile(
-    r"(?P<num>[一二两三四五六七八九十百千]{1,4})(?P<mag>万|亿)?(?P<unit>["
+    r"(?P<num>[一二两三四五六七八九十百千]{1,4})(?:(?:至|到)(?P<num2>[一二两三四五六七八九十]{1,3}))?(?P<mag>万|亿)?(?P<unit>["
     + CN_UNITS
     + r"个])(?P<post>以上|左右)?"
 )
@@ -46,8 +46,14 @@ SENTENCE_BREAK = re.compile(r"[。;；!?！？\n]")
 YEAR = re.compile(
     r"(?P<pre>到|至|截至|截止|在|于)?\s*(?P<year>20\d{2})\s*年(?P<post>底前|年底前|前|底|末|年底)?"
 )
+GOAL_DEADLINE = re.compile(r"(?:到|至)\s*(20\d{2})\s*年")
 ACHIEVED = re.compile(r"(截至|截止|已经|已建成|已累计|已有|现有|目前|当前|已达|已完成|已形成|已培育)")
 SUBSIDY = re.compile(r"(给予|奖励|补助|补贴|资助|扶持资金|最高|不超过.*万元的)")
+# Counts of people and bodies: supported or funded, they are still planned quantities.
+PEOPLE_OR_BODIES = ("名", "人", "人次", "家", "个", "项", "所", "支")
+# 拥有3个以上的社区社会组织, 开发2万个以上的岗位: a count after a verb of having or making.
+HAVE_OR_CREATE_END = re.compile(r"(拥有|开发|建设|建成|新建|培育|引进|新增|打造|设立|建立|发展|组建)$")
+ITEM_NAME_END = re.compile(r"(项目|工程|计划|行动|梯队)$")
 CREATION_VERB = re.compile(
     r"(建成|建设|新建|打造|培育|形成|集聚|孵化|创建|布局|引进|建立|部署|推动建设|新增|发展|实现|完成)"
 )
@@ -192,13 +198,15 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
     for m in CN_NUMBER.finditer(work, start, end):
         a, b = m.start(), m.end()
         if (
-            work[a - 1 : a] in ("第", "每", "一", "这", "那", "某", "数", "几", "上")
+            work[a - 1 : a] in ("第", "每", "一", "这", "那", "某", "数", "几", "上", "(", "（")
             or work[b : b + 1] in ("大", "级", "龙")
             or NOT_A_COUNT_BEFORE.search(work[max(start, a - 2) : a])
         ):
             continue  # 第三条, 十大, 一条龙, 分成三个
-        if m.group("num") == "一" and (work[b : b + 1] == "一" or work[a - 1 : a] == "成"):
-            continue  # 一家一档; 形成一个良性循环
+        if m.group("num") == "一" and (
+            work[b : b + 1] == "一" or (work[a - 1 : a] == "成" and work[a - 2 : a] != "建成")
+        ):
+            continue  # 一家一档; 形成一个良性循环 (but 建成一个…中心 is a count)
         if work[a - 1 : a] in QUOTE_OPEN or (
             m.group("num") == "一" and re.match(r"[、,，”」]", work[b + 2 : b + 3])
         ):
@@ -208,9 +216,18 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
             continue
         if m.group("unit") == "个" and not _is_cn_count(work, start, a, b):
             continue
+        vmax = chinese_to_int(m.group("num2")) if m.group("num2") else None
+        if vmax is not None and vmax <= value:
+            continue
         out.append(
             Mention(
-                a, m.end(), _scale(value, m.group("mag")), None, m.group("unit"), m.group("post") or "", False
+                a,
+                m.end(),
+                _scale(value, m.group("mag")),
+                _scale(vmax, m.group("mag")) if vmax is not None else None,
+                m.group("unit"),
+                m.group("post") or "",
+                False,
             )
         )
     return sorted(out, key=lambda x: x.start)
@@ -248,11 +265,13 @@ def _comparator(prefix: str, near: str, post: str, after: str) -> str:
     if re.search(r"(低于|小于|少于|不足|不到)$", near) and not re.search(r"不(低于|少于)$", near):
         return "<"
     if post in ("以上", "余", "多") or re.search(
-        r"(不低于|不少于|至少|达到|达|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|扩大到|扩大至)$",
+        r"(不低于|不少于|至少|至少有|达到|达|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|扩大到|扩大至)$",
         near,
     ):
         return ">="
-    if re.search(r"(建成|累计|达到)", prefix):
+    if re.search(r"(不低于|不少于)[^,，;；]*的$", near):
+        return ">="  # 不低于…收入的60%: the share of a reference figure
+    if re.search(r"(建成|建有|累计|达到)", prefix):
         return ">="
     return "="
 
@@ -329,6 +348,12 @@ def find_targets(
         first = work[sentences[0][0] : sentences[0][1]] if sentences else ""
         ys = _deadline_years(first[:20], 0, period_start)
         default_year = ys[0][1] if ys else None
+        if default_year is None:
+            # 1.实施创新驱动战略…，到2015年将广州建设成为国家创新型城市。 and goal paragraphs below:
+            # the deadline the goal's opening line states is the year of the figures that follow.
+            line = work[start : work.find("\n", start) if "\n" in work[start:end] else end]
+            m = GOAL_DEADLINE.search(line)
+            default_year = int(m.group(1)) if m else None
     # A sentence that opens with its deadline (到2025年，…) governs the figures of the sentences
     # after it in the same paragraph; ending with a colon, it governs the list of lines below it
     # (up to a blank line).
@@ -368,6 +393,13 @@ def find_targets(
             return src[idx[a] : idx[b - 1] + 1] if b > a else ""
 
         sentence = w
+        # The heading sentence of an item that names a project (121人才梯队项目).
+        title_name = (
+            task_number is not None
+            and s_start == start
+            and len(w) <= 24
+            and bool(ITEM_NAME_END.search(w.strip()))
+        )
         mentions = _mentions(w, 0, len(w))
         if not mentions:
             continue
@@ -381,16 +413,42 @@ def find_targets(
             c_start = max((m.end() for m in CLAUSE_BREAK.finditer(w, 0, men.start)), default=0)
             c_end = next((m.start() for m in CLAUSE_BREAK.finditer(w, men.end, len(w))), len(w))
             prefix = w[c_start : men.start]
+            had_prev_in_clause = prev_end > c_start
             near_start = max(c_start, prev_end)
             near = w[near_start : men.start].rstrip()
             after_full = w[men.end : c_end]
             prev_end = men.end
             if achieved_here or ACHIEVED.search(w[0 : men.start]):
                 continue
-            if SUBSIDY.search(prefix) or SUBSIDY.search(after_full[:6]):
-                continue
-            if re.match(r"\s*的", after_full) and (
-                men.post or re.search(r"(以上|以下|小于|大于|低于|高于|不低于|不超过|超过)$", near)
+            if w[men.start - 1 : men.start] == "每":
+                continue  # 每3至10万居民: the basis of a ratio, not a planned quantity
+            if not w[men.start : men.start + 1].isdigit() and any(
+                men.end <= o.start < c_end and w[o.start : o.start + 1].isdigit() for o in mentions
+            ):
+                continue  # 城乡三项基本医疗保险参保率达到95%: the count is part of the indicator
+            if re.search(r"由[^,，]*$", w[c_start : men.start]) and re.match(
+                r"[^,，]{0,12}?(提高|提升|增加|增长|扩大|降低|下降|减少|压缩|缩短)(到|至)\s*\d", after_full
+            ):
+                continue  # 由9600元以下提高到15600元以下: the figure it starts from
+            if re.match(r"[\u4e00-\u9fff]{1,4}?(以上|以下)的", after_full) and not men.post:
+                continue  # 1万名老人以上的街(镇): a threshold of what is counted
+            if had_prev_in_clause and men.post in ("以上", "以下") and re.match(r"\s*的", after_full):
+                continue  # 1所200张床位以上的养老机构
+            if (
+                SUBSIDY.search(prefix) or SUBSIDY.search(after_full[:6])
+            ) and men.unit not in PEOPLE_OR_BODIES:
+                continue  # an amount granted; 资助200名人才 counts the people supported
+            if had_prev_in_clause and re.match(r"\s*的", after_full) and men.unit in ("元", ""):
+                continue  # 2家以上年销售收入达500亿元的企业: the amount describes what is counted
+            if title_name and men.start < 2:
+                continue  # 11.121人才梯队项目: the number is part of the item's name
+            share_opens_clause = men.unit == "%" and not w[c_start : men.start].strip()
+            counted = men.unit not in ("元", "") and bool(HAVE_OR_CREATE_END.search(near))
+            if (
+                re.match(r"\s*的", after_full)
+                and not share_opens_clause
+                and not counted
+                and (men.post or re.search(r"(以上|以下|小于|大于|低于|高于|不低于|不超过|超过)$", near))
             ):
                 continue  # an eligibility criterion: 150万元以上的项目
             if re.search(r"等$", near) and not CREATION_VERB.search(w[c_start : c_start + 6]):

@@ -38,13 +38,23 @@ ROLE_TAIL = re.compile(
 # Endings of the names of bodies; used to tell a unit list from other parentheses.
 ORG_END = re.compile(
     r"(局|委|办|厅|政府|院|会|部|中心|公司|集团|社|署|所|队|站|行|处|室|馆|台|团|组|司|校|部门|单位|"
-    r"机构|企业|银行|协会|联盟|基地|管委会|总社)$"
+    r"机构|企业|银行|协会|联盟|基地|管委会|总社|科协|政协|作协|侨联|文联|妇联|工商联|残联|社科联)$"
 )
+# A district or county named as a unit: 越秀区, 番禺区, 从化县 (not 园区, 城区, 社区 …).
+DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,3}(区|县)$")
+NOT_DISTRICT = re.compile(
+    r"(城|湾|园|社|景|小|片|街|矿|库|林|牧|新|示范|先行|试验|实验|集聚|功能|开发|高新|保税|自贸|核心|重点|"
+    r"改革|创新|产业|经济|合作|保护|生态|风景|旅游|商务|港)区$"
+)
+# 各区、县级市 / 各有关区、县级市政府: the qualifier 各 (各有关) and a shared suffix go over a list
+# of bare level nouns.
+EACH_LEVEL = re.compile(r"^(各(?:有关|相关)?)(区|县|县级市|市|镇|乡|乡镇|街道|区县|县区)$")
+BARE_LEVEL = re.compile(r"^(区|县|县级市|市|镇|乡|乡镇|街道|区县|县区)(人民政府|政府|管委会)?$")
 GOV_END = re.compile(r"(局|委|办|厅|政府|部门|管委会|单位)$")
 ENTERPRISE_END = re.compile(r"(公司|集团|银行|大学|学院|医院|协会|联合会|研究院|研究所|商会)$")
 # Names that carry their own level or are not municipal bodies: no 市/省 is prefixed to them.
 OWN_PREFIX = re.compile(
-    r"^(省|市(?!场)|区(?!块)|县|镇|街道|各|中国|中共|国家|中央|广东|驻|全|有关|相关|"
+    r"^(省|市(?!场)|区(?!块)|县|镇|街道|各|中国|中共|国家|中央|广东|驻|全|有关|相关|团(?=[省市区县]委)|"
     r"[\u4e00-\u9fff]{2,4}?(?:省|市(?!场)|自治区|新区|开发区|区|县|州|盟))"
 )
 PLACE_NAMES = (
@@ -150,17 +160,36 @@ def _is_bare(name: str) -> bool:
     return len(short) <= 4 and not ORG_END.search(short) and name not in SINGLE_UNITS
 
 
+def _distribute_each(items: list[str]) -> list[str]:
+    """各区、县级市 → 各区, 各县级市; 各区、县级市政府 → 各区政府, 各县级市政府."""
+    out = list(items)
+    i = 0
+    while i < len(out):
+        m = EACH_LEVEL.match(out[i])
+        j = i + 1
+        while m and j < len(out) and BARE_LEVEL.match(out[j]):
+            j += 1
+        if m and j > i + 1:
+            suffix = BARE_LEVEL.match(out[j - 1]).group(2) or ""
+            out[i] = out[i] + suffix
+            for k in range(i + 1, j):
+                level, own = BARE_LEVEL.match(out[k]).groups()
+                out[k] = m.group(1) + level + (own or suffix)
+        i = max(j, i + 1)
+    return out
+
+
 def _expand_group(items: list[str], prefix: str | None) -> tuple[list[str], str | None]:
     """Apply suffix (backwards) and prefix (forwards) distribution to one 、-list."""
     # A bare 单位 after 市直有关部门 shares its qualifier: 市直有关部门、单位 → 市直有关单位.
-    out = list(items)
+    out = _distribute_each(list(items))
     for i in range(1, len(out)):
         head = re.search(r"(部门|单位|机构|企业)$", out[i - 1])
         if out[i] in ("部门", "单位", "机构", "企业") and head and len(out[i - 1]) > len(head.group(1)):
             out[i] = out[i - 1][: head.start()] + out[i]
     # Suffix: 越秀、白云、南沙区政府 → 越秀区政府, 白云区政府, 南沙区政府.
     for i in range(len(out) - 1, -1, -1):
-        if not _is_bare(out[i]):
+        if not _is_bare(out[i]) or EACH_LEVEL.match(out[i]):
             continue
         nxt = next((n for n in out[i + 1 :] if not _is_bare(n)), None)
         if nxt is None:
@@ -188,7 +217,13 @@ def _expand_group(items: list[str], prefix: str | None) -> tuple[list[str], str 
 def _labelled_segments(content: str) -> list[tuple[bool, str]]:
     """Split at every label (牵头单位：… 配合单位：…) and semicolon; True marks a lead segment."""
     out: list[tuple[bool, str]] = []
-    labels = list(LABEL.finditer(content))
+
+    # A label word without its colon inside a collective's name is part of the name: 各项目牵头单位.
+    def in_name(m: re.Match) -> bool:
+        before = re.split(r"[、,，;；:：()]", content[: m.start()])[-1]
+        return not re.search(r"[:：]", m.group(0)) and before.startswith("各")
+
+    labels = [m for m in LABEL.finditer(content) if not in_name(m)]
     pieces = [(False, content[: labels[0].start()] if labels else content)]
     for i, m in enumerate(labels):
         end = labels[i + 1].start() if i + 1 < len(labels) else len(content)
@@ -201,7 +236,14 @@ def _labelled_segments(content: str) -> list[tuple[bool, str]]:
 def _plausible_unit(name: str) -> bool:
     """A name that ends like a body (局, 委, 政府, 部门 …), or is a known collective or operator."""
     short = LEVEL_PAREN.sub("", name)
-    return bool(ORG_END.search(short)) or short in SINGLE_UNITS or bool(OPERATOR.search(short))
+    return (
+        bool(ORG_END.search(short))
+        or short in SINGLE_UNITS
+        or bool(OPERATOR.search(short))
+        or (bool(DISTRICT.match(short)) and not NOT_DISTRICT.search(short))
+        or bool(EACH_LEVEL.match(short))
+        or bool(re.fullmatch(r"各(有关|相关)?(园区|开发区|功能区|产业园区)", short))
+    )
 
 
 def _is_time_or_note(group: str) -> bool:

@@ -23,6 +23,11 @@ RE_CN_PAREN = re.compile(rf"^\(\s*({CN})\s*\)\s*(.*)$")
 RE_ARTICLE = re.compile(rf"^第\s*({CN}|\d+)\s*条\s*(.*)$")
 RE_ARABIC = re.compile(r"^(\d{1,3})\s*(?:[.、]|\)(?!\s*$))\s*(?!\d)(.*)$")
 RE_ARABIC_PAREN = re.compile(r"^\(\s*(\d{1,3})\s*\)\s*(.*)$")
+# 11.121人才梯队项目: an item whose title starts with digits reads like a decimal; it is an item
+# only where it is the next number of the plan's own sequence and no measure word follows.
+RE_ARABIC_DIGIT_TITLE = re.compile(
+    r"^(\d{1,3})\s*\.\s*(\d+(?![\d.%％万亿千百元个年月日号岁倍])[\u4e00-\u9fff].*)$"
+)
 RE_CIRCLED = re.compile(r"^([①-⑳])\s*(.*)$")
 # 一是…/二是… paragraphs: items only where a plan numbers its tasks no other way.
 RE_SHI = re.compile(rf"^({CN})是\s*(?![的否不])(.+)$")
@@ -227,6 +232,11 @@ def build_skeleton(src: str, work: str, script: str) -> Skeleton:
                 headings.append(h)
                 preamble_end = line.start if preamble_end is None else preamble_end
                 continue
+        if c is None and task_kind == "arabic":
+            m = RE_ARABIC_DIGIT_TITLE.match(line.text)
+            if m and last_number.get("arabic") is not None and int(m.group(1)) == last_number["arabic"] + 1:
+                c = ("arabic", m.group(1), m.group(2), line.start + m.start(2))
+                kind = "arabic"
         if kind is not None and kind == task_kind and _is_next(last_number, c[1], kind):
             if current:
                 current.end = line.start
