@@ -47,10 +47,7 @@ def office_plan(request, pk: int) -> Plan:
     return plan
 
 
-def split_units(value: str) -> list[str]:
-    import re
-
-    return [u for u in re.split(r"[、,，;；\s]+", value or "") if u]
+split_units = services.split_names
 
 
 def _source_html(source: str, marks) -> str:
@@ -140,6 +137,8 @@ def _page(request, plan: Plan, error: str | None = None, posted=None, status: in
             "plan": plan,
             "tasks": rows,
             "goals": goals,
+            "goals_flagged": sum(1 for g in goals if g.flagged and g.is_active),
+            "goals_open": any(g.form_open for g in goals),
             "source_html": mark_safe(_source_html(source, locate(source, tasks, targets))),  # noqa: S308 - escaped above
             "has_source": bool(source),
             "flag_count": sum(1 for t in rows if t.flagged and t.is_active)

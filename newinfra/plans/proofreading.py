@@ -261,10 +261,13 @@ def locate(source: str, tasks: list[Task], targets: list[Target]) -> list[Mark]:
         cursor = end
         span_of[task.pk] = (i, end)
         marks.append(Mark(i, end, "task", f"task-{task.pk}"))
-        if task.responsibility_raw:
-            j = source.find(task.responsibility_raw, i, end + len(task.responsibility_raw) + 2)
+        # several parentheses are kept joined by " | "; each is marked where it stands
+        at = i
+        for raw in filter(None, (task.responsibility_raw or "").split(" | ")):
+            j = source.find(raw, at, end + len(raw) + 2)
             if j >= 0:
-                marks.append(Mark(j, j + len(task.responsibility_raw), "units", f"task-{task.pk}"))
+                marks.append(Mark(j, j + len(raw), "units", f"task-{task.pk}"))
+                at = j + len(raw)
     for target in targets:
         if not target.text or target.origin == Origin.OFFICE:
             continue

@@ -49,6 +49,31 @@ class UnknownUnit(PlanError):
 
 # --- reading an upload ----------------------------------------------------------------------
 
+DOCUMENT_ERRORS_ZH = {
+    "not_found": "无法读取上传的文件，请重新上传。",
+    "unreadable": "无法读取上传的文件，请重新上传。",
+    "empty": "文件是空的，请检查后重新上传。",
+    "binary": "文件不是文本、Word、网页或PDF格式的规划文件，请检查后重新上传。",
+    "encoding": "无法识别文件的文字编码。请另存为UTF-8、GB18030或Big5编码的文本，或直接上传Word文件。",
+    "old_office": "这是旧版Office文件（.doc/.wps），请用Word另存为.docx后再上传。",
+    "bad_docx": "Word文件已损坏或不是有效的.docx文件，请用Word打开后另存再上传。",
+    "bad_pdf": "PDF文件已损坏或无法读取，请重新导出后再上传。",
+    "encrypted": "PDF文件有密码保护，请去除密码后再上传。",
+    "no_text_layer": "PDF文件没有文字层（可能是扫描件），请先进行文字识别（OCR）或上传Word版本。",
+}
+
+
+def document_error_message(exc) -> str:
+    """The Chinese message for a file the reader refused (``DocumentError.code``)."""
+    return DOCUMENT_ERRORS_ZH.get(getattr(exc, "code", ""), DOCUMENT_ERRORS_ZH["unreadable"])
+
+
+def split_names(value: str) -> list[str]:
+    """Unit names typed in one field: 市发展改革委、天河区政府 (or , ; and spaces)."""
+    import re
+
+    return [u for u in re.split(r"[、,，;；\s]+", value or "") if u]
+
 
 @dataclass
 class Upload:

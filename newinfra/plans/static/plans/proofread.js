@@ -20,15 +20,14 @@
   items.forEach(function (a) {
     var h = a.querySelector("h3");
     if (h) h.addEventListener("click", function () { locate(a); });
-    a.querySelectorAll("tr.ptarget").forEach(function (tr) {
-      tr.addEventListener("click", function (e) {
-        if (e.target.closest("form, summary")) return;
-        if (!source) return;
-        source.querySelectorAll("mark.active").forEach(function (m) { m.classList.remove("active"); });
-        var marks = marksOf(tr.dataset.refs);
-        marks.forEach(function (m) { m.classList.add("active"); });
-        if (marks.length) source.scrollTop = marks[0].offsetTop - source.offsetTop - 40;
-      });
+  });
+  document.querySelectorAll("tr.ptarget").forEach(function (tr) {
+    tr.addEventListener("click", function (e) {
+      if (e.target.closest("form, summary") || !source) return;
+      source.querySelectorAll("mark.active").forEach(function (m) { m.classList.remove("active"); });
+      var marks = marksOf(tr.dataset.refs);
+      marks.forEach(function (m) { m.classList.add("active"); });
+      if (marks.length) source.scrollTop = marks[0].offsetTop - source.offsetTop - 40;
     });
   });
   if (source) {
@@ -39,6 +38,8 @@
       var task = refs.filter(function (r) { return r.indexOf("task-") === 0; })[0];
       var el = document.getElementById(task || refs[0]);
       if (el) {
+        var box = el.closest("details.goals");
+        if (box) box.open = true;
         var article = el.closest("article") || el;
         article.classList.remove("hidden-by-filter");
         article.scrollIntoView({ block: "start" });
