@@ -93,7 +93,7 @@ def test_the_office_corrects_a_task_by_names_or_aliases_and_an_unknown_name_is_n
         {
             "title": "推进智慧灯杆建设",
             "lead_units": ["市住房城乡建设局"],
-            "co_units": ["工信局"],  # an alias of 市工业和信息化局
+            "co_units": ["市工信局"],  # an alias of 市工业和信息化局
             "deadline": "2025年6月底前",
             "deadline_date": "2025-06-30",
         },
