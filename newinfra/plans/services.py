@@ -200,22 +200,38 @@ def _tell_units(plan: Plan, tasks_by_org: dict[Organization, list[Task]], title:
             organization=org,
             title=title,
             body="\n".join(lines),
-            link="/my-tasks/",
+            link=_link("my-tasks"),
             key=f"{key}:{org.pk}",
         )
 
 
 def _tasks_by_unit(tasks) -> dict[Organization, list[Task]]:
+    """Each unit's tasks (a collective unit stands for its members), read in a fixed number of queries."""
     out: dict[Organization, list[Task]] = {}
-    for task in tasks:
-        for r in task.responsibilities.filter(is_active=True).select_related("organization"):
-            for org in expand_collective(r.organization):
+    members: dict[int, list[Organization]] = {}
+    for task in tasks.prefetch_related("responsibilities__organization"):
+        for r in sorted(task.responsibilities.all(), key=lambda r: (r.order, r.pk)):
+            if not r.is_active:
+                continue
+            if r.organization_id not in members:
+                members[r.organization_id] = expand_collective(r.organization)
+            for org in members[r.organization_id]:
+                if any(t.pk == task.pk for t in out.get(org, [])):
+                    continue
                 item = Task(pk=task.pk, number=task.number, title=task.title, deadline=task.deadline)
                 item.deadline_date = task.deadline_date
                 item.lead = r.is_lead
-                if all(t.pk != task.pk for t in out.get(org, [])):
-                    out.setdefault(org, []).append(item)
+                out.setdefault(org, []).append(item)
     return out
+
+
+def _link(name: str, *args) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
 
 
 @transaction.atomic
@@ -360,7 +376,7 @@ def _tell_changes(task: Task, added, removed, reason: str) -> None:
                 organization=unit,
                 title=f"新增责任任务：《{task.plan.title}》",
                 body=line,
-                link=f"/tasks/{task.pk}/",
+                link=_link("task-detail", task.pk),
                 key=f"task-added:{task.pk}:{unit.pk}:{stamp}",
             )
     for org in removed:
@@ -370,7 +386,7 @@ def _tell_changes(task: Task, added, removed, reason: str) -> None:
                 organization=unit,
                 title=f"不再承担任务：《{task.plan.title}》",
                 body=line,
-                link="/my-tasks/",
+                link=_link("my-tasks"),
                 key=f"task-removed:{task.pk}:{unit.pk}:{stamp}",
             )
 
