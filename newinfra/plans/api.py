@@ -10,6 +10,7 @@ from newinfra.orgs.permissions import is_office
 from .compare import indicators_with_targets
 from .filtersets import TargetFilterSet, TaskFilterSet
 from .models import Indicator, Plan, Responsibility, Section, Target, Task
+from .workflow_api import PlanWorkflowMixin, TaskCorrectionMixin
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -26,11 +27,22 @@ class PlanSerializer(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "source_name",
+            "status",
+            "status_reason",
+            "published_at",
             "task_count",
             "target_count",
             "loaded_at",
         ]
-        read_only_fields = ["key", "script", "source_name", "loaded_at"]
+        read_only_fields = [
+            "key",
+            "script",
+            "source_name",
+            "status",
+            "status_reason",
+            "published_at",
+            "loaded_at",
+        ]
 
 
 class SectionSerializer(serializers.ModelSerializer):
@@ -64,13 +76,15 @@ class TaskSerializer(serializers.ModelSerializer):
             "title",
             "text",
             "deadline",
+            "deadline_date",
+            "flags",
             "progress_note",
             "lead_units",
             "all_units",
             "responsibilities",
             "responsibility_raw",
         ]
-        read_only_fields = ["plan", "section", "number", "responsibility_raw"]
+        read_only_fields = ["plan", "section", "number", "responsibility_raw", "flags"]
 
     def _active(self, obj):
         return [r for r in obj.responsibilities.all() if r.is_active]
@@ -110,8 +124,9 @@ class TargetSerializer(serializers.ModelSerializer):
             "per_year",
             "section_path",
             "display",
+            "flags",
         ]
-        read_only_fields = ["plan", "task", "text", "indicator_as_written", "section_path"]
+        read_only_fields = ["plan", "task", "text", "indicator_as_written", "section_path", "flags"]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -129,37 +144,47 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return has_conflict(obj.active_targets)
 
 
-class PlanViewSet(viewsets.ModelViewSet):
+class PlanViewSet(PlanWorkflowMixin, viewsets.ModelViewSet):
+    """Plans the user may see: published ones; drafts and withdrawn ones too for the office."""
+
     serializer_class = PlanSerializer
-    queryset = (
-        Plan.objects.filter(is_active=True)
-        .annotate(
-            task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
-            target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            Plan.objects.visible_to(self.request.user)
+            .annotate(
+                task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
+                target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+            )
+            .order_by("id")
         )
-        .order_by("id")
-    )
-    http_method_names = ["get", "patch", "head", "options"]
 
 
 class SectionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SectionSerializer
-    queryset = Section.objects.order_by("plan_id", "order")
     filterset_fields = ["plan"]
 
+    def get_queryset(self):
+        return Section.objects.filter(plan__in=Plan.objects.visible_to(self.request.user)).order_by(
+            "plan_id", "order"
+        )
 
-class TaskViewSet(viewsets.ModelViewSet):
+
+class TaskViewSet(TaskCorrectionMixin, viewsets.ModelViewSet):
     serializer_class = TaskSerializer
     filterset_class = TaskFilterSet
     http_method_names = ["get", "patch", "put", "head", "options"]
-    queryset = (
-        Task.objects.filter(is_active=True)
-        .select_related("section", "plan")
-        .prefetch_related(
-            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("organization"))
+
+    def get_queryset(self):
+        return (
+            Task.objects.visible_to(self.request.user)
+            .select_related("section", "plan")
+            .prefetch_related(
+                Prefetch("responsibilities", queryset=Responsibility.objects.select_related("organization"))
+            )
+            .order_by("plan_id", "order")
         )
-        .order_by("plan_id", "order")
-    )
 
     def perform_update(self, serializer):
         # A responsible unit reports progress; the task's wording belongs to the programme office.
@@ -175,11 +200,13 @@ class TaskViewSet(viewsets.ModelViewSet):
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TargetSerializer
     filterset_class = TargetFilterSet
-    queryset = (
-        Target.objects.filter(is_active=True, plan__is_active=True)
-        .select_related("indicator", "task")
-        .order_by("plan_id", "order")
-    )
+
+    def get_queryset(self):
+        return (
+            Target.objects.visible_to(self.request.user)
+            .select_related("indicator", "task")
+            .order_by("plan_id", "order")
+        )
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):

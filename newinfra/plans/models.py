@@ -51,14 +51,22 @@ class TargetQuerySet(TaskQuerySet):
     pass
 
 
+def live_responsibility_q(prefix: str = "responsibilities__") -> models.Q:
+    """A responsibility in force: active, of an active task of a published plan (``prefix`` is the
+    path from the model being filtered, e.g. ``responsibilities__`` from organisations)."""
+    return models.Q(
+        **{
+            f"{prefix}is_active": True,
+            f"{prefix}task__is_active": True,
+            f"{prefix}task__plan__status": PlanStatus.PUBLISHED,
+            f"{prefix}task__plan__is_active": True,
+        }
+    )
+
+
 class ResponsibilityQuerySet(models.QuerySet):
     def live(self):
-        return self.filter(
-            is_active=True,
-            task__is_active=True,
-            task__plan__status=PlanStatus.PUBLISHED,
-            task__plan__is_active=True,
-        )
+        return self.filter(live_responsibility_q(""))
 
 
 class Plan(models.Model):

@@ -77,7 +77,7 @@ def test_an_unreadable_or_non_plan_file_is_a_400_with_a_clear_message(office, co
 def test_only_the_office_uploads_publishes_and_withdraws(office, unit):
     assert post_plan(unit).status_code == 403
     pid = post_plan(office).json()["id"]
-    assert unit.post(f"/api/plans/{pid}/publish/").status_code == 404  # a draft does not exist for it
+    assert unit.post(f"/api/plans/{pid}/publish/").status_code == 403
     assert office.post(f"/api/plans/{pid}/publish/").status_code == 200
     assert unit.post(f"/api/plans/{pid}/withdraw/", {"reason": "x"}).status_code == 403
 
@@ -133,18 +133,34 @@ def test_publishing_shows_the_corrected_tasks_to_the_unit_with_one_notice(office
     assert Notice.objects.filter(title__contains="示范市").count() >= 2
 
 
-def test_a_withdrawal_disappears_from_the_overview_on_the_next_request(office, unit):
+def overview_totals():
+    """(targets with a light, tasks by status) on the city overview, as 市工业和信息化局 sees it."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="gongxin"))
+    r = client.get("/dashboard/")
+    assert r.status_code == 200
+    return sum(r.context["light_counts"].values()), sum(r.context["task_counts"].values())
+
+
+def test_a_draft_counts_nowhere_and_a_withdrawal_leaves_the_overview_on_the_next_request(office, unit):
+    base = overview_totals()
     pid = post_plan(office).json()["id"]
+    assert overview_totals() == base  # a draft counts in no dashboard
+    targets = count(office, f"/api/targets/?plan={pid}")
     office.post(f"/api/plans/{pid}/publish/")
-    assert unit.get(f"/api/attainment/?plan={pid}").json()  # the unit's overview counts it
-    before = unit.get("/dashboard/").content.decode()
+    assert overview_totals() == (base[0] + targets, base[1] + 3)
+    assert unit.get(f"/api/attainment/?plan={pid}").json()
     assert count(unit, f"/api/tasks/?plan={pid}") == 3
     r = office.post(f"/api/plans/{pid}/withdraw/", {"reason": ""}, format="json")
     assert r.status_code == 400 and "原因" in r.json()["detail"]
     r = office.post(f"/api/plans/{pid}/withdraw/", {"reason": "印发有误"}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
+    assert r.json()["status_reason"] == "印发有误"
+    assert overview_totals() == base
     assert unit.get(f"/api/attainment/?plan={pid}").json() == []
     assert count(unit, f"/api/tasks/?plan={pid}") == 0
     assert count(unit, f"/api/targets/?plan={pid}") == 0
-    after = unit.get("/dashboard/").content.decode()
-    assert before != after
+    assert unit.get(f"/api/plans/{pid}/").status_code == 404
+    assert office.get(f"/api/plans/{pid}/").json()["status"] == "withdrawn"
