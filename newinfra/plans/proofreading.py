@@ -16,6 +16,7 @@ from newinfra.orgs.models import Organization, OrganizationAlias
 
 from .models import IndicatorAlias, Origin, Plan, Target, Task
 
+COMPARATOR_LABELS = {">=": "不低于", ">": "超过", "<": "低于", "<=": "不超过", "~": "约", "=": "等于"}
 TASK_FIELDS = {
     "title": "任务名称",
     "lead": "牵头单位",
@@ -151,6 +152,8 @@ def show(field: str, v) -> str:
     """A field's value as the pages show it."""
     if v is None or v == "" or v == ():
         return "（无）"
+    if field == "comparator":
+        return COMPARATOR_LABELS.get(v, v)
     if isinstance(v, tuple):
         return "、".join(v)
     if isinstance(v, bool):

@@ -27,12 +27,11 @@ from newinfra.parsing.read import read_document
 
 from .loader import load_document, plan_key, resolve_indicator, with_title
 from .models import Origin, Plan, PlanRevision, PlanStatus, Responsibility, Section, Target, Task
+from .proofreading import COMPARATOR_LABELS as COMPARATORS
 from .revisions import Conflict, RevisionPlan, plan_revision
 
 # sent with organization, title, body, link, key; supervision.apps connects notify() to it
 unit_notice = Signal()
-
-COMPARATORS = {">=": "不低于", ">": "超过", "<": "低于", "<=": "不超过", "~": "约", "=": "等于"}
 
 
 class PlanError(ValueError):
