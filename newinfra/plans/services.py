@@ -34,6 +34,14 @@ from .revisions import Conflict, RevisionPlan, plan_revision
 unit_notice = Signal()
 
 
+def _stamp(obj, user, reason: str) -> None:
+    """Who and why, for the history record the next save writes (the API authenticates after the
+    history middleware has run, so the user is set here rather than left to it)."""
+    obj._change_reason = reason
+    if getattr(user, "is_authenticated", False):
+        obj._history_user = user
+
+
 class PlanError(ValueError):
     """A request the plan cannot take; the message is Chinese, for the page or the API."""
 
@@ -118,7 +126,7 @@ def upload(data: bytes, name: str, user, title: str | None = None, plan: Plan | 
     # one waiting revision per plan: a newer file replaces the older draft revision
     for old in existing.revisions.filter(status=PlanRevision.Status.DRAFT):
         old.status = PlanRevision.Status.DISCARDED
-        old._change_reason = "被新上传的修订稿取代"
+        _stamp(old, user, "被新上传的修订稿取代")
         old.save()
     revision = PlanRevision.objects.create(
         plan=existing,
@@ -244,7 +252,7 @@ def publish(plan: Plan, user=None) -> Plan:
     plan.status = PlanStatus.PUBLISHED
     plan.status_reason = ""
     plan.published_at = timezone.now()
-    plan._change_reason = "发布"
+    _stamp(plan, user, "发布")
     plan.save()
     tasks = plan.tasks.filter(is_active=True).order_by("order")
     stamp = plan.published_at.strftime("%Y%m%d%H%M%S%f")
@@ -267,7 +275,7 @@ def withdraw(plan: Plan, reason: str, user=None) -> Plan:
         raise PlanError("只有已发布的规划可以撤回。")
     plan.status = PlanStatus.WITHDRAWN
     plan.status_reason = reason
-    plan._change_reason = f"撤回：{reason}"
+    _stamp(plan, user, f"撤回：{reason}")
     plan.save()
     return plan
 
@@ -301,7 +309,7 @@ def unit_names(task: Task) -> tuple[list[str], list[str]]:
     return lead, co
 
 
-def _set_units(task: Task, lead: list[Organization], co: list[Organization], reason: str):
+def _set_units(task: Task, lead: list[Organization], co: list[Organization], reason: str, user=None):
     """Responsibilities made to be exactly lead + co; (added, removed) organisations."""
     co = [o for o in co if o not in lead]
     wanted = {o.pk: (o, True) for o in lead} | {o.pk: (o, False) for o in co}
@@ -311,12 +319,12 @@ def _set_units(task: Task, lead: list[Organization], co: list[Organization], rea
         r = current.get(pk) or Responsibility(task=task, organization=org, name_as_written=org.name)
         if r.pk is None or (r.is_lead, r.order, r.is_active) != (is_lead, order, True):
             r.is_lead, r.order, r.is_active = is_lead, order, True
-            r._change_reason = reason
+            _stamp(r, user, reason)
             r.save()
     for pk, r in current.items():
         if pk not in wanted and r.is_active:
             r.is_active = False
-            r._change_reason = reason
+            _stamp(r, user, reason)
             r.save()
     added = [wanted[pk][0] for pk in wanted if pk not in before]
     removed = [current[pk].organization for pk in before if pk not in wanted]
@@ -346,8 +354,8 @@ def edit_task(task: Task, user=None, reason: str | None = None, **changes) -> Ta
         co = _orgs(changes.get("co_units", co_now))
         if not lead and not co:
             raise PlanError("任务至少要有一个责任单位。")
-        added, removed = _set_units(task, lead, co, reason)
-    task._change_reason = reason
+        added, removed = _set_units(task, lead, co, reason, user)
+    _stamp(task, user, reason)
     task.save()
     if task.plan.status == PlanStatus.PUBLISHED:
         _tell_changes(task, added, removed, reason)
@@ -409,7 +417,7 @@ def add_task(plan: Plan, user=None, reason: str | None = None, *, number: str, t
         origin=Origin.OFFICE,
         order=last + 1,
     )
-    task._change_reason = reason
+    _stamp(task, user, reason)
     task.save()
     if any(k in rest for k in ("lead_units", "co_units", "deadline", "deadline_date")):
         edit_task(
@@ -428,7 +436,7 @@ def delete_task(task: Task, user=None, reason: str | None = None) -> Task:
     reason = _require_reason(task.plan, reason)
     lead, co = unit_names(task)
     task.is_active = False
-    task._change_reason = f"删除：{reason}"
+    _stamp(task, user, f"删除：{reason}")
     task.save()
     if task.plan.status == PlanStatus.PUBLISHED:
         _tell_changes(task, [], _orgs(lead + co), reason)
@@ -440,7 +448,7 @@ def restore_task(task: Task, user=None, reason: str | None = None) -> Task:
     task = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
     reason = _require_reason(task.plan, reason)
     task.is_active = True
-    task._change_reason = f"恢复：{reason}"
+    _stamp(task, user, f"恢复：{reason}")
     task.save()
     return task
 
@@ -513,7 +521,7 @@ def edit_target(target: Target, user=None, reason: str | None = None, **changes)
     target = Target.objects.select_for_update().select_related("plan").get(pk=target.pk)
     reason = _require_reason(target.plan, reason)
     _apply_target(target, changes)
-    target._change_reason = reason
+    _stamp(target, user, reason)
     target.save()
     return target
 
@@ -530,7 +538,7 @@ def add_target(plan: Plan, user=None, reason: str | None = None, **changes) -> T
     target.text = (changes.get("text") or "").strip()[
         :500
     ] or f"{target.indicator.name}{target.display_value}"
-    target._change_reason = reason
+    _stamp(target, user, reason)
     target.save()
     return target
 
@@ -540,7 +548,7 @@ def delete_target(target: Target, user=None, reason: str | None = None) -> Targe
     target = Target.objects.select_for_update().select_related("plan").get(pk=target.pk)
     reason = _require_reason(target.plan, reason)
     target.is_active = False
-    target._change_reason = f"删除：{reason}"
+    _stamp(target, user, f"删除：{reason}")
     target.save()
     return target
 
@@ -576,7 +584,7 @@ def publish_revision(revision: PlanRevision, user=None, decisions: dict | None =
     revision.status = PlanRevision.Status.PUBLISHED
     revision.decisions = decisions
     revision.published_at = timezone.now()
-    revision._change_reason = "发布修订稿"
+    _stamp(revision, user, "发布修订稿")
     revision.save()
     if plan.status == PlanStatus.PUBLISHED:
         after = _tasks_by_unit_pks(plan)
@@ -617,7 +625,7 @@ def discard_revision(revision: PlanRevision, user=None) -> PlanRevision:
     if revision.status != PlanRevision.Status.DRAFT:
         raise PlanError("该修订稿已处理。")
     revision.status = PlanRevision.Status.DISCARDED
-    revision._change_reason = "放弃修订稿"
+    _stamp(revision, user, "放弃修订稿")
     revision.save()
     return revision
 
