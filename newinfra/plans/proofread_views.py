@@ -331,6 +331,7 @@ def revision_detail(request, pk: int, rev: int):
             "revision": revision,
             "changes": merged.changes,
             "conflicts": merged.conflicts,
+            "kept": merged.kept,
             "decisions": decisions,
             "error": error,
         },

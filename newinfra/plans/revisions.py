@@ -74,6 +74,7 @@ class RevisionPlan:
     document: dict
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    kept: list[Change] = field(default_factory=list)  # the office's corrections the new text leaves alone
 
 
 def _merge(
@@ -91,6 +92,7 @@ def _merge(
             result = v2
         elif same(f, v2, v1):
             result = vc  # the office's correction, and the new text did not touch the field
+            out.kept.append(Change(key.split(":")[0], "kept", label, f, flabel, v1, vc))
         else:
             ckey = f"{key}:{f}"
             out.conflicts.append(Conflict(ckey, label, flabel, f, vc, v2, v1))

@@ -220,6 +220,10 @@ def test_a_revision_keeps_corrections_lists_changes_and_applies_on_publishing():
     assert target.value == Decimal(20000)
     merged = plan_revision(revision)
     assert merged.conflicts == []
+    assert {(c.field, c.new) for c in merged.kept} == {
+        ("lead", ("市住房城乡建设局",)),
+        ("co", ("市工业和信息化局",)),
+    }
     listed = [(c.kind, c.action, c.field, c.old_text, c.new_text) for c in merged.changes]
     assert listed == [("target", "changed", "value", "2万", "3万")]
     services.publish_revision(revision, user("office"))

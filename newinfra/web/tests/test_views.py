@@ -282,7 +282,9 @@ def test_uploading_a_plan_loads_it_and_again_changes_nothing():
     )
     html = response.content.decode()
     # a revised file of a published plan is a revision waiting to be published: listed, not applied
-    assert "修订稿" in html and '<span class="old">8万</span>' in html and '<span class="new">9万</span>' in html
+    assert (
+        "修订稿" in html and '<span class="old">8万</span>' in html and '<span class="new">9万</span>' in html
+    )
     assert Plan.objects.filter(is_active=True).count() == 2
     assert Plan.objects.get(source_name=seed.name).targets.filter(value=80000, is_active=True).exists()
 
