@@ -109,6 +109,9 @@ def test_a_published_plan_asks_a_reason_for_each_amendment(client, draft):
     assert r.status_code == 400 and "修改须填写原因" in r.content.decode()
     assert client.post(page(draft), {**base, "reason": "分工调整"}).status_code == 302
     assert services.unit_names(task) == (["市交通运输局"], ["天河区政府"])
+    # the task's history shows the version before and after, with who and why
+    html = login(client, "tianhe").get(f"/tasks/{task.pk}/").content.decode()
+    assert "说明：分工调整" in html and "天河区政府" in html and "（已移除）" in html
 
 
 def test_the_page_reads_a_constant_number_of_queries(client, draft):
