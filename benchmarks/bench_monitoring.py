@@ -37,7 +37,11 @@ def build_monitoring(indicators: int, months: int, seed: int = 11) -> int:
 
     rng = random.Random(seed)
     plan = Plan.objects.create(
-        key="bench-monitoring", title="测试规划（2024—2027年）", period_start=2024, period_end=2027
+        key="bench-monitoring",
+        title="测试规划（2024—2027年）",
+        period_start=2024,
+        period_end=2027,
+        status="published",
     )
     inds = Indicator.objects.bulk_create(
         [Indicator(name=f"测试指标{i:03d}", unit="个") for i in range(indicators)]

@@ -46,7 +46,11 @@ def build(seed: int = 1) -> None:
     )
     for p in range(PLANS):
         plan = Plan.objects.create(
-            key=f"bench-{p}", title=f"测试规划{p:03d}（2021—2025年）", period_start=2021, period_end=2025
+            key=f"bench-{p}",
+            title=f"测试规划{p:03d}（2021—2025年）",
+            period_start=2021,
+            period_end=2025,
+            status="published",
         )
         sections = Section.objects.bulk_create(
             [

@@ -78,11 +78,7 @@ def build(as_of: dt.date) -> dict:
             card["overdue"] += len(r.overdue)
     states = task_states_on(as_of)
     tasks = []
-    for task in (
-        Task.objects.filter(is_active=True, plan__is_active=True)
-        .select_related("plan")
-        .order_by("plan_id", "order")
-    ):
+    for task in Task.objects.live().select_related("plan").order_by("plan_id", "order"):
         resp = list(task.responsibilities.filter(is_active=True).select_related("organization"))
         status = states.get(task.pk, TaskStatus.NOT_STARTED)
         tasks.append(
@@ -169,15 +165,13 @@ def score(card: dict) -> float:
 
 def _district_cards(library: dict) -> list[dict]:
     by_pk = {r["organization_id"]: r for r in library["by_district"]}
-    collective = Responsibility.objects.filter(is_active=True, organization__name="各区政府").values_list(
-        "task_id", flat=True
+    collective = (
+        Responsibility.objects.live().filter(organization__name="各区政府").values_list("task_id", flat=True)
     )
     out = []
     for org in Organization.objects.filter(kind=OrgKind.DISTRICT).exclude(name="各区政府").order_by("code"):
         row = by_pk.get(org.pk, {"n": 0, "investment": 0})
-        named = Responsibility.objects.filter(is_active=True, organization=org).values_list(
-            "task_id", flat=True
-        )
+        named = Responsibility.objects.live().filter(organization=org).values_list("task_id", flat=True)
         reported = set(org.progress_reports.values_list("task_id", flat=True))
         own = set(named) | set(collective)
         invested = (

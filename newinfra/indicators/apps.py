@@ -8,15 +8,15 @@ class IndicatorsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from newinfra.plans.models import Target
+        from newinfra.plans.models import Plan, Target
 
         from .models import IndicatorProfile
         from .queries import bump_values
 
         def changed(**kwargs):
-            bump_values()  # cached attainment depends on targets and reporting settings too
+            bump_values()  # cached attainment depends on targets, their plan's status and reporting settings
 
-        models = [Target, IndicatorProfile]
+        models = [Plan, Target, IndicatorProfile]
         try:  # a coverage analysis recorded on the map is a value of a service-radius indicator
             from newinfra.geo.models import CoverageResult
 

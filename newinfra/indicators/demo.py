@@ -66,12 +66,8 @@ def seed_demo_monitoring() -> int:
     orgs = {o.name: o for o in Organization.objects.all()}
     districts = district_orgs()
     values = []
-    for indicator in Indicator.objects.filter(
-        targets__is_active=True, targets__plan__is_active=True
-    ).distinct():
-        targets = list(
-            indicator.targets.filter(is_active=True, plan__is_active=True).select_related("plan", "task")
-        )
+    for indicator in Indicator.objects.filter(targets__in=Target.objects.live()).distinct():
+        targets = list(indicator.targets.live().select_related("plan", "task"))
         main = max(targets, key=lambda t: t.value)
         domain = domain_of(indicator.name)
         ceiling = main.comparator in ("<", "<=")
@@ -177,9 +173,7 @@ def _seed_tasks(office) -> None:
     from newinfra.supervision.models import Feedback, ProgressReport, SupervisionOrder, TaskState, TaskStatus
 
     reports, states = [], []
-    for task in Task.objects.filter(is_active=True, plan__is_active=True).prefetch_related(
-        "responsibilities__organization"
-    ):
+    for task in Task.objects.live().prefetch_related("responsibilities__organization"):
         roll = _roll(f"task{task.plan_id}-{task.number}-{task.title}")
         status = (
             TaskStatus.DONE

@@ -81,7 +81,7 @@ def city_series(indicator_ids=None) -> tuple[dict[int, list[tuple[dt.date, float
 def attainment_rows(targets=None, as_of: dt.date | None = None, use_cache: bool = True) -> list[TargetRow]:
     """Every active target with its attainment on ``as_of`` (today by default)."""
     as_of = as_of or timezone.localdate()
-    qs = targets if targets is not None else Target.objects.filter(is_active=True, plan__is_active=True)
+    qs = targets if targets is not None else Target.objects.live()
     qs = qs.select_related("plan", "indicator", "task").order_by("plan_id", "order")
     key = None
     if use_cache and targets is None:
@@ -253,7 +253,7 @@ def as_of_from(request) -> dt.date:
 
 def as_of_choices(today: dt.date) -> list[tuple[str, str]]:
     """Quarter ends of the plans' years, for looking back at any moment of the plan."""
-    years = Plan.objects.filter(is_active=True).values_list("period_start", "period_end")
+    years = Plan.objects.live().values_list("period_start", "period_end")
     first = min((a or b or today.year for a, b in years), default=today.year)
     out = [(today.isoformat(), f"今天（{today:%Y-%m-%d}）")]
     end = period_end(today, Frequency.QUARTER)

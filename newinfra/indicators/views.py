@@ -105,7 +105,7 @@ def monitor(request):
             "counts": counts,
             "labels": STATUS_LABELS,
             "rule": RULE_TEXT,
-            "plans": Plan.objects.filter(is_active=True),
+            "plans": Plan.objects.live(),
             "domains": [(k, v) for k, v in DOMAIN_LABELS.items()],
             "filters": {"plan": plan, "status": status, "domain": domain, "as_of": as_of.isoformat()},
             "as_of_choices": as_of_choices(timezone.localdate()),
@@ -184,11 +184,7 @@ def report(request, pk: int):
         raise PermissionDenied("您所在单位不是该指标的报送单位。")
     today = timezone.localdate()
     first_year = min(
-        (
-            y
-            for y in indicator.targets.filter(is_active=True).values_list("plan__period_start", flat=True)
-            if y
-        ),
+        (y for y in indicator.targets.live().values_list("plan__period_start", flat=True) if y),
         default=today.year - 2,
     )
     periods = _periods(profile, today, min(first_year, today.year - 1))
@@ -328,7 +324,7 @@ def indicator_context(indicator: Indicator, as_of: dt.date, user) -> dict:
     from newinfra.plans.models import Target
 
     profile = getattr(indicator, "profile", None)
-    targets = Target.objects.filter(indicator=indicator, is_active=True, plan__is_active=True)
+    targets = Target.objects.live().filter(indicator=indicator)
     rows = [row_dict(r) for r in attainment_rows(targets=targets, as_of=as_of, use_cache=False)]
     values = list(
         DataValue.objects.filter(indicator=indicator)

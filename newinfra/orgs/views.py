@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from newinfra.plans.excel import ledger_xlsx
+from newinfra.plans.models import live_responsibility_q
 from newinfra.plans.queries import tasks_with_units
 from newinfra.utilities.tables import query_without, sort_and_page, xlsx_response
 
@@ -17,16 +18,9 @@ def organization_list(request):
     orgs = Organization.objects.filter(is_active=True).annotate(
         lead_count=Count(
             "responsibilities",
-            filter=Q(
-                responsibilities__is_active=True,
-                responsibilities__is_lead=True,
-                responsibilities__task__is_active=True,
-            ),
+            filter=live_responsibility_q() & Q(responsibilities__is_lead=True),
         ),
-        task_count=Count(
-            "responsibilities",
-            filter=Q(responsibilities__is_active=True, responsibilities__task__is_active=True),
-        ),
+        task_count=Count("responsibilities", filter=live_responsibility_q()),
     )
     kind = request.GET.get("kind")
     if kind:

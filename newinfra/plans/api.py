@@ -1,6 +1,5 @@
 """REST API of plans, sections, tasks, targets and indicators: serializers and viewsets together."""
 
-import datetime as dt
 
 from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import extend_schema_field
@@ -12,6 +11,7 @@ from newinfra.orgs.permissions import is_office
 from .compare import indicators_with_targets
 from .filtersets import TargetFilterSet, TaskFilterSet
 from .models import Indicator, Plan, Responsibility, Section, Target, Task
+from .workflow_api import PlanWorkflowMixin, TaskCorrectionMixin
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -28,11 +28,22 @@ class PlanSerializer(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "source_name",
+            "status",
+            "status_reason",
+            "published_at",
             "task_count",
             "target_count",
             "loaded_at",
         ]
-        read_only_fields = ["key", "script", "source_name", "loaded_at"]
+        read_only_fields = [
+            "key",
+            "script",
+            "source_name",
+            "status",
+            "status_reason",
+            "published_at",
+            "loaded_at",
+        ]
 
 
 class SectionSerializer(serializers.ModelSerializer):
@@ -84,12 +95,9 @@ class TaskSerializer(serializers.ModelSerializer):
             and "deadline_date" not in attrs
             and (instance is None or attrs["deadline"] != instance.deadline)
         ):
-            from newinfra.parsing.deadlines import deadline_date
+            from .services import deadline_date_of
 
-            plan = instance.plan if instance else None
-            year = plan.period_start if plan and plan.period_start == plan.period_end else None
-            date = deadline_date(attrs["deadline"], year)
-            attrs["deadline_date"] = dt.date.fromisoformat(date) if date else None
+            attrs["deadline_date"] = deadline_date_of(attrs["deadline"], instance.plan if instance else None)
         return attrs
 
     def _active(self, obj):
@@ -130,8 +138,9 @@ class TargetSerializer(serializers.ModelSerializer):
             "per_year",
             "section_path",
             "display",
+            "flags",
         ]
-        read_only_fields = ["plan", "task", "text", "indicator_as_written", "section_path"]
+        read_only_fields = ["plan", "task", "text", "indicator_as_written", "section_path", "flags"]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -149,37 +158,47 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return has_conflict(obj.active_targets)
 
 
-class PlanViewSet(viewsets.ModelViewSet):
+class PlanViewSet(PlanWorkflowMixin, viewsets.ModelViewSet):
+    """Plans the user may see: published ones; drafts and withdrawn ones too for the office."""
+
     serializer_class = PlanSerializer
-    queryset = (
-        Plan.objects.filter(is_active=True)
-        .annotate(
-            task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
-            target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            Plan.objects.visible_to(self.request.user)
+            .annotate(
+                task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
+                target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+            )
+            .order_by("id")
         )
-        .order_by("id")
-    )
-    http_method_names = ["get", "patch", "head", "options"]
 
 
 class SectionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SectionSerializer
-    queryset = Section.objects.order_by("plan_id", "order")
     filterset_fields = ["plan"]
 
+    def get_queryset(self):
+        return Section.objects.filter(plan__in=Plan.objects.visible_to(self.request.user)).order_by(
+            "plan_id", "order"
+        )
 
-class TaskViewSet(viewsets.ModelViewSet):
+
+class TaskViewSet(TaskCorrectionMixin, viewsets.ModelViewSet):
     serializer_class = TaskSerializer
     filterset_class = TaskFilterSet
     http_method_names = ["get", "patch", "put", "head", "options"]
-    queryset = (
-        Task.objects.filter(is_active=True)
-        .select_related("section", "plan")
-        .prefetch_related(
-            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("organization"))
+
+    def get_queryset(self):
+        return (
+            Task.objects.visible_to(self.request.user)
+            .select_related("section", "plan")
+            .prefetch_related(
+                Prefetch("responsibilities", queryset=Responsibility.objects.select_related("organization"))
+            )
+            .order_by("plan_id", "order")
         )
-        .order_by("plan_id", "order")
-    )
 
     def perform_update(self, serializer):
         # A responsible unit reports progress; the task's wording belongs to the programme office.
@@ -195,11 +214,13 @@ class TaskViewSet(viewsets.ModelViewSet):
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TargetSerializer
     filterset_class = TargetFilterSet
-    queryset = (
-        Target.objects.filter(is_active=True, plan__is_active=True)
-        .select_related("indicator", "task")
-        .order_by("plan_id", "order")
-    )
+
+    def get_queryset(self):
+        return (
+            Target.objects.visible_to(self.request.user)
+            .select_related("indicator", "task")
+            .order_by("plan_id", "order")
+        )
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):

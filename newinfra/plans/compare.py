@@ -22,13 +22,11 @@ def indicators_with_targets():
         Indicator.objects.prefetch_related(
             Prefetch(
                 "targets",
-                queryset=Target.objects.filter(is_active=True, plan__is_active=True).select_related(
-                    "plan", "task"
-                ),
+                queryset=Target.objects.live().select_related("plan", "task"),
                 to_attr="active_targets",
             )
         )
-        .filter(targets__is_active=True)
+        .filter(targets__in=Target.objects.live())
         .distinct()
     )
 

@@ -12,11 +12,22 @@ from functools import cache
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from newinfra.orgs.models import KIND_BY_LABEL, Organization, OrganizationAlias
 from newinfra.parsing.orgs import guess_kind, unit_info
 
-from .models import Indicator, IndicatorAlias, Plan, Responsibility, Section, Target, Task
+from .models import (
+    Indicator,
+    IndicatorAlias,
+    Origin,
+    Plan,
+    PlanStatus,
+    Responsibility,
+    Section,
+    Target,
+    Task,
+)
 
 
 @dataclass
@@ -83,6 +94,12 @@ def resolve_organization(name: str) -> Organization:
     return org
 
 
+def _publish_fields(plan: Plan) -> None:
+    plan.status = PlanStatus.PUBLISHED
+    plan.status_reason = ""
+    plan.published_at = plan.published_at or timezone.now()
+
+
 def plan_key(document: dict, source_name: str) -> str:
     return document.get("title") or Path(source_name).stem
 
@@ -104,8 +121,10 @@ def _date(v) -> dt.date | None:
     """An ISO date from the parser (deadline_date); anything else is no date."""
     if not v:
         return None
+    if isinstance(v, dt.date):
+        return v
     try:
-        return dt.date.fromisoformat(str(v))
+        return dt.date.fromisoformat(str(v)[:10])
     except ValueError:
         return None
 
@@ -114,36 +133,63 @@ def _decimal(v) -> Decimal | None:
     return None if v is None else Decimal(str(v))
 
 
+def with_title(document: dict, title: str | None) -> dict:
+    """The title typed at upload fills a missing title only; it never overrides the document's."""
+    if title and not document.get("title"):
+        return {**document, "title": title}
+    return document
+
+
 @transaction.atomic
 def load_document(
-    document: dict, source_bytes: bytes, source_name: str, user=None, title: str | None = None
+    document: dict,
+    source_bytes: bytes,
+    source_name: str,
+    user=None,
+    title: str | None = None,
+    *,
+    publish: bool = False,
+    source_text: str | None = None,
+    parsed: dict | None = None,
+    plan: Plan | None = None,
 ) -> LoadReport:
-    """Load one parsed plan (``PlanDocument.to_dict()``). Everything or nothing is written."""
-    if title:
-        document = {**document, "title": title}
+    """Load one parsed plan (``PlanDocument.to_dict()``). Everything or nothing is written.
+
+    A new plan is a draft unless ``publish`` (the command line and the demo publish at once).
+    ``document`` may be the parser's output with the office's corrections laid over it (a
+    revision being applied); ``parsed`` is then what the parser read, kept on the plan so that
+    corrections stay visible as differences from it. ``plan`` loads into that plan whatever the
+    document's title (a revised file of it)."""
+    document = with_title(document, title)
+    parsed = with_title(parsed, title) if parsed is not None else document
     if not document.get("tasks"):
         raise ValueError("The document has no tasks; is it a plan?")
     sha = hashlib.sha256(source_bytes).hexdigest()
-    key = plan_key(document, source_name)
+    key = plan.key if plan else plan_key(document, source_name)
     period = document.get("period") or {}
-    plan = Plan.objects.filter(key=key).first()
-    if plan and plan.source_sha256 == sha and plan.is_active:
+    plan = plan or Plan.objects.filter(key=key).first()
+    if plan and plan.source_sha256 == sha and plan.is_active and parsed is document:
+        if publish and plan.status != PlanStatus.PUBLISHED:
+            _publish_fields(plan)
+            plan.save()
         return LoadReport(plan, "unchanged")
     status = "updated" if plan else "created"
     plan = plan or Plan(key=key)
-    _set(
-        plan,
-        {
-            "title": document.get("title") or key,
-            "script": document.get("script", "simplified"),
-            "period_start": period.get("start"),
-            "period_end": period.get("end"),
-            "source_name": source_name,
-            "source_sha256": sha,
-            "document": document,
-            "is_active": True,
-        },
-    )
+    values = {
+        "title": document.get("title") or plan.title or key,
+        "script": document.get("script", "simplified"),
+        "period_start": period.get("start"),
+        "period_end": period.get("end"),
+        "source_name": source_name,
+        "source_sha256": sha,
+        "document": parsed,
+        "is_active": True,
+    }
+    if source_text is not None:
+        values["source_text"] = source_text
+    _set(plan, values)
+    if publish and plan.status != PlanStatus.PUBLISHED:
+        _publish_fields(plan)
     plan.loaded_by = user
     plan.save()
     report = LoadReport(plan, status)
@@ -200,7 +246,7 @@ def load_document(
             "deadline_date": _date(t.get("deadline_date")),
             "flags": list(t.get("flags") or []),
             "order": order,
-            "is_active": True,
+            "is_active": t.get("is_active", True),
         }
         if new:
             _set(task, values)
@@ -209,7 +255,7 @@ def load_document(
         else:
             before = {
                 k: getattr(task, k)
-                for k in ("title", "text", "responsibility_raw", "deadline", "deadline_date")
+                for k in ("title", "text", "responsibility_raw", "deadline", "deadline_date", "is_active")
             }
             if _set(task, values):
                 task.save()
@@ -221,7 +267,7 @@ def load_document(
         targets_by_task[t["number"]] = task
         _load_responsibilities(task, t, report)
     for key_t, task in existing_tasks.items():
-        if key_t not in seen_tasks and task.is_active:
+        if key_t not in seen_tasks and task.is_active and task.origin == Origin.PARSER:
             task.is_active = False
             task.save()
             report.count("deactivated", "tasks")
@@ -272,8 +318,13 @@ def _target_keys(items, task_number, indicator) -> list[tuple]:
     return keys
 
 
+def _as_written(g: dict) -> str:
+    """The indicator as the parser read it: a target's identity even after the office renamed it."""
+    return g.get("indicator_as_written") or g.get("indicator", "")
+
+
 def _load_targets(plan: Plan, targets: list[dict], tasks: dict, report: LoadReport) -> None:
-    current = list(plan.targets.select_related("task").order_by("order", "pk"))
+    current = list(plan.targets.filter(origin=Origin.PARSER).select_related("task").order_by("order", "pk"))
     existing = dict(
         zip(
             _target_keys(
@@ -283,7 +334,7 @@ def _load_targets(plan: Plan, targets: list[dict], tasks: dict, report: LoadRepo
             strict=True,
         )
     )
-    keys = _target_keys(targets, lambda g: g.get("task_number"), lambda g: g.get("indicator", "")[:200])
+    keys = _target_keys(targets, lambda g: g.get("task_number"), lambda g: _as_written(g)[:200])
     for order, (key, g) in enumerate(zip(keys, targets, strict=True)):
         target = existing.get(key) or Target(plan=plan)
         new = target.pk is None
@@ -291,7 +342,7 @@ def _load_targets(plan: Plan, targets: list[dict], tasks: dict, report: LoadRepo
             "task": tasks.get(g.get("task_number")) if g.get("task_number") else None,
             "indicator": resolve_indicator(g.get("indicator", ""), g.get("unit", "")),
             "text": g["text"][:500],
-            "indicator_as_written": g.get("indicator", "")[:200],
+            "indicator_as_written": _as_written(g)[:200],
             "value": _decimal(g["value"]),
             "value_max": _decimal(g.get("value_max")),
             "unit": g.get("unit", ""),
@@ -299,8 +350,9 @@ def _load_targets(plan: Plan, targets: list[dict], tasks: dict, report: LoadRepo
             "year": g.get("year"),
             "per_year": bool(g.get("per_year")),
             "section_path": g.get("section") or "",
+            "flags": g.get("flags") or [],
             "order": order,
-            "is_active": True,
+            "is_active": g.get("is_active", True),
         }
         before = (
             None if new else (target.value, target.value_max, target.comparator, target.year, target.text)

@@ -10,6 +10,65 @@ from simple_history.models import HistoricalRecords
 from newinfra.orgs.models import Organization
 
 
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class Origin(models.TextChoices):
+    PARSER = "parser", "解析"
+    OFFICE = "office", "统筹办添加"
+
+
+def _office(user) -> bool:
+    from newinfra.orgs.permissions import is_office
+
+    return is_office(user)
+
+
+class PlanQuerySet(models.QuerySet):
+    """Which plans count: published ones for everyone and everything; drafts and withdrawn plans
+    only for 统筹办 and 管理员, who proofread and manage them."""
+
+    def live(self):
+        return self.filter(status=PlanStatus.PUBLISHED, is_active=True)
+
+    def visible_to(self, user):
+        return self.filter(is_active=True) if _office(user) else self.live()
+
+
+class TaskQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(is_active=True, plan__status=PlanStatus.PUBLISHED, plan__is_active=True)
+
+    def visible_to(self, user):
+        """Tasks of published plans; every active task of any plan for the office."""
+        return self.filter(is_active=True, plan__is_active=True) if _office(user) else self.live()
+
+
+class TargetQuerySet(TaskQuerySet):
+    pass
+
+
+def live_responsibility_q(prefix: str = "responsibilities__") -> models.Q:
+    """A responsibility in force: active, of an active task of a published plan (``prefix`` is the
+    path from the model being filtered, e.g. ``responsibilities__`` from organisations)."""
+    return models.Q(
+        **{
+            f"{prefix}is_active": True,
+            f"{prefix}task__is_active": True,
+            f"{prefix}task__plan__status": PlanStatus.PUBLISHED,
+            f"{prefix}task__plan__is_active": True,
+        }
+    )
+
+
+class ResponsibilityQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(live_responsibility_q(""))
+
+
 class Plan(models.Model):
     key = models.CharField("标识", max_length=200, unique=True, help_text="同一规划的不同版本共用一个标识")
     title = models.CharField("名称", max_length=200)
@@ -24,7 +83,13 @@ class Plan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_active = models.BooleanField("有效", default=True)
-    history = HistoricalRecords(excluded_fields=["document"])
+    status = models.CharField("状态", max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    status_reason = models.TextField("状态说明", blank=True, help_text="撤回的原因")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    source_text = models.TextField("原文", blank=True, help_text="解析所读的原文，用于校对")
+    history = HistoricalRecords(excluded_fields=["document", "source_text"])
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = "规划"
@@ -33,6 +98,14 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PlanStatus.PUBLISHED
 
     @property
     def period(self) -> str:
@@ -79,11 +152,14 @@ class Task(models.Model):
         "完成日期", null=True, blank=True, help_text="完成时限所指期间的最后一天；持续推进或未写明时为空"
     )
     flags = models.JSONField("待核实", default=list, blank=True, help_text="解析时没有把握的地方")
+    origin = models.CharField("来源", max_length=10, choices=Origin.choices, default=Origin.PARSER)
     progress_note = models.TextField("进展情况", blank=True, help_text="责任单位填写的最新进展")
     order = models.PositiveIntegerField(default=0)
     organizations = models.ManyToManyField(Organization, through="Responsibility", related_name="tasks")
     is_active = models.BooleanField("有效", default=True)
     history = HistoricalRecords()
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = "任务"
@@ -102,6 +178,8 @@ class Responsibility(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField("有效", default=True)
     history = HistoricalRecords()
+
+    objects = ResponsibilityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "责任分工"
@@ -154,8 +232,12 @@ class Target(models.Model):
     per_year = models.BooleanField("年均", default=False)
     section_path = models.CharField("所属章节", max_length=500, blank=True)
     order = models.PositiveIntegerField(default=0)
+    flags = models.JSONField("待核实", default=list, blank=True, help_text="解析时没有把握的地方")
+    origin = models.CharField("来源", max_length=10, choices=Origin.choices, default=Origin.PARSER)
     is_active = models.BooleanField("有效", default=True)
     history = HistoricalRecords()
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "目标"
@@ -170,3 +252,36 @@ class Target(models.Model):
         from newinfra.parsing.display import format_quantity
 
         return format_quantity(self.value, self.unit, self.comparator, self.value_max, self.per_year)
+
+
+class PlanRevision(models.Model):
+    """A revised file of a published plan, read and waiting: the live plan is unchanged until the
+    office publishes the revision, which applies it (keeping the office's corrections)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "待发布"
+        PUBLISHED = "published", "已发布"
+        DISCARDED = "discarded", "已放弃"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="revisions")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    source_name = models.CharField("来源文件", max_length=255, blank=True)
+    source_sha256 = models.CharField("文件摘要", max_length=64, blank=True)
+    source_text = models.TextField("原文", blank=True)
+    document = models.JSONField("解析结果", default=dict, blank=True)
+    # conflict key → "office" (keep the correction) or "revision" (take the new text)
+    decisions = models.JSONField("冲突处理", default=dict, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["document", "source_text"])
+
+    class Meta:
+        verbose_name = "规划修订"
+        verbose_name_plural = "规划修订"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan.title} · 修订 {self.created_at:%Y-%m-%d}"

@@ -1,21 +1,24 @@
-"""Reading tasks for pages and exports."""
+"""Reading tasks for pages and exports.
+
+Which tasks count is decided by the plan's status in one place (``Task.objects.live()`` /
+``visible_to(user)`` in models): lists that stand for the plan in force (the ledger, 我的任务, the
+dashboards, supervision, evaluation) read live tasks only; a plan's own pages and the API read what
+the user may see, so that the office sees a draft it proofreads."""
 
 from django.db.models import Prefetch
 
 from .models import Responsibility, Target, Task
 
 
-def tasks_with_units():
-    """Active tasks of active plans with their active units and targets prefetched (one query each)."""
-    return (
-        Task.objects.filter(is_active=True, plan__is_active=True)
-        .select_related("plan", "section")
-        .prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=Responsibility.objects.filter(is_active=True).select_related("organization"),
-                to_attr="active_responsibilities",
-            ),
-            Prefetch("targets", queryset=Target.objects.filter(is_active=True), to_attr="active_targets"),
-        )
+def tasks_with_units(user=None):
+    """Tasks with their active units and targets prefetched (one query each): live ones, or every
+    one ``user`` may see."""
+    tasks = Task.objects.visible_to(user) if user is not None else Task.objects.live()
+    return tasks.select_related("plan", "section").prefetch_related(
+        Prefetch(
+            "responsibilities",
+            queryset=Responsibility.objects.filter(is_active=True).select_related("organization"),
+            to_attr="active_responsibilities",
+        ),
+        Prefetch("targets", queryset=Target.objects.filter(is_active=True), to_attr="active_targets"),
     )

@@ -21,13 +21,13 @@ from newinfra.utilities.tables import query_without, sort_and_page, xlsx_respons
 from .compare import shared_indicators
 from .excel import ledger_xlsx
 from .filtersets import TaskFilterSet, organization_for
-from .models import Plan, Responsibility, Section, Target, Task
+from .models import Plan, Responsibility, Section, Target, Task, live_responsibility_q
 from .queries import tasks_with_units
 
 
 @member_required
 def plan_list(request):
-    plans = Plan.objects.filter(is_active=True).annotate(
+    plans = Plan.objects.visible_to(request.user).annotate(
         task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
         target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
     )
@@ -56,9 +56,9 @@ def plan_list(request):
 
 @member_required
 def plan_detail(request, pk: int):
-    plan = get_object_or_404(Plan, pk=pk, is_active=True)
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
     sections = list(plan.sections.all())
-    tasks = list(tasks_with_units().filter(plan=plan).order_by("order"))
+    tasks = list(tasks_with_units(request.user).filter(plan=plan).order_by("order"))
     by_section: dict[int | None, list[Task]] = {}
     for t in tasks:
         by_section.setdefault(t.section_id, []).append(t)
@@ -73,6 +73,11 @@ def plan_detail(request, pk: int):
             "goal_targets": goal_targets,
             "task_count": len(tasks),
             "flags": parser_flags(plan, tasks),
+            "is_office": is_office(request.user),
+            "revisions": plan.revisions.select_related("created_by")[:10] if is_office(request.user) else [],
+            "status_history": plan.history.select_related("history_user").order_by("-history_date")[:20]
+            if is_office(request.user)
+            else [],
         },
     )
 
@@ -115,11 +120,11 @@ def ledger(request):
             "page": page,
             "sort": sort,
             "filters": request.GET,
-            "plans": Plan.objects.filter(is_active=True),
+            "plans": Plan.objects.live(),
             "sections": sections,
             "unit_org": unit_org,
             "unit_unknown": bool(unit_value) and unit_org is None,
-            "organizations": Organization.objects.filter(is_active=True, responsibilities__is_active=True)
+            "organizations": Organization.objects.filter(live_responsibility_q(), is_active=True)
             .distinct()
             .order_by("kind", "name"),
             "query": query_without(request, "page", "sort"),
@@ -133,7 +138,7 @@ def task_detail(request, pk: int):
     from newinfra.projects.permissions import visible_projects
     from newinfra.supervision.services import task_context
 
-    task = get_object_or_404(tasks_with_units(), pk=pk)
+    task = get_object_or_404(tasks_with_units(request.user), pk=pk)
     return render(
         request,
         "plans/task_detail.html",
@@ -155,7 +160,7 @@ def task_detail(request, pk: int):
 @require_POST
 @member_required
 def task_progress(request, pk: int):
-    task = get_object_or_404(Task, pk=pk, is_active=True)
+    task = get_object_or_404(Task.objects.live(), pk=pk)
     if not can_change_task(request.user, task):
         raise PermissionDenied("您所在单位不是此任务的责任单位，不能填写进展。")
     note = request.POST.get("progress_note", "").strip()
@@ -196,9 +201,7 @@ def my_tasks(request):
 
 @member_required
 def target_list(request):
-    targets = Target.objects.filter(is_active=True, plan__is_active=True).select_related(
-        "plan", "task", "indicator"
-    )
+    targets = Target.objects.live().select_related("plan", "task", "indicator")
     plan_id = request.GET.get("plan")
     if plan_id and plan_id.isdigit():
         targets = targets.filter(plan_id=plan_id)
@@ -241,27 +244,11 @@ def target_list(request):
             "page": page,
             "sort": sort,
             "shared": shared_indicators(),
-            "plans": Plan.objects.filter(is_active=True),
+            "plans": Plan.objects.live(),
             "query": query_without(request, "page", "sort"),
             "export_query": query_without(request, "page"),
         },
     )
-
-
-DOCUMENT_ERRORS_ZH = {
-    "not_found": "无法读取上传的文件，请重新上传。",
-    "unreadable": "无法读取上传的文件，请重新上传。",
-    "empty": "文件是空的，请检查后重新上传。",
-    "binary": "文件不是文本、Word、Excel、网页或PDF格式的规划文件，请检查后重新上传。",
-    "encoding": "无法识别文件的文字编码。请另存为UTF-8、GB18030或Big5编码的文本，或直接上传Word文件。",
-    "old_office": "这是旧版Office文件（.doc/.wps），请用Word另存为.docx后再上传。",
-    "bad_docx": "Word文件已损坏或不是有效的.docx文件，请用Word打开后另存再上传。",
-    "bad_xlsx": "Excel文件已损坏或不是有效的.xlsx文件，请用Excel打开后另存再上传。",
-    "bad_pdf": "PDF文件已损坏或无法读取，请重新导出后再上传。",
-    "encrypted": "PDF文件有密码保护，请去除密码后再上传。",
-    "no_text_layer": "PDF文件没有文字层（可能是扫描件），请先进行文字识别（OCR）或上传Word版本。",
-    "not_a_plan": "文件中未识别出编号的任务条目，看起来不是规划文件，未作任何改动。",
-}
 
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -269,16 +256,21 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 @member_required
 def plan_upload(request):
-    """统筹办 uploads a plan document: parsed and loaded in one transaction, or refused whole."""
-    import tempfile
-    from pathlib import Path
+    """统筹办 uploads a plan document: a draft to proofread, or a draft revision of a plan already
+    loaded (same title); refused whole when unreadable. Nothing is shown to the units until it is
+    published."""
+    from newinfra.parsing import DocumentError
 
-    from newinfra.parsing import DocumentError, parse_file
-    from newinfra.plans.loader import load_document
+    from . import services
 
     if not is_office(request.user):
         raise PermissionDenied("只有统筹办可以导入规划。")
     error = None
+    plan = None
+    if request.GET.get("plan", "").isdigit() or request.POST.get("plan", "").isdigit():
+        plan = get_object_or_404(
+            Plan.objects.visible_to(request.user), pk=request.GET.get("plan") or request.POST.get("plan")
+        )
     if request.method == "POST":
         upload = request.FILES.get("document")
         title = request.POST.get("title", "").strip() or None
@@ -287,33 +279,34 @@ def plan_upload(request):
         elif upload.size > MAX_UPLOAD:
             error = "文件超过20MB，请检查是否上传了正确的文件。"
         else:
-            suffix = Path(upload.name).suffix.lower()[:10]
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / f"upload{suffix}"
-                data = upload.read()
-                path.write_bytes(data)
-                try:
-                    document = parse_file(path).to_dict()
-                    report = load_document(document, data, upload.name, user=request.user, title=title)
-                except DocumentError as exc:
-                    error = DOCUMENT_ERRORS_ZH.get(exc.code, DOCUMENT_ERRORS_ZH["unreadable"])
-                except ValueError:
-                    error = DOCUMENT_ERRORS_ZH["not_a_plan"]
-            if error is None:
-                if report.status == "unchanged":
-                    messages.info(request, f"“{report.plan.title}”与已导入的版本相同，未作改动。")
-                else:
-                    created = sum(report.created.values())
-                    updated = sum(report.updated.values())
-                    gone = sum(report.deactivated.values())
-                    action = "已导入" if report.status == "created" else "已更新"
-                    doubts = sum(len(t.get("flags") or []) for t in document["tasks"] + document["targets"])
-                    doubts += len(document.get("flags") or [])
+            try:
+                result = services.upload(upload.read(), upload.name, request.user, title=title, plan=plan)
+            except DocumentError as exc:
+                error = services.document_error_message(exc)
+            except services.PlanError as exc:
+                error = str(exc)
+            else:
+                if result.status == "unchanged":
+                    messages.info(request, f"“{result.plan.title}”与已导入的版本相同，未作改动。")
+                    return redirect("plan-detail", pk=result.plan.pk)
+                if result.status == "revision":
                     messages.success(
-                        request,
-                        f"{action}“{report.plan.title}”：任务 {report.plan.tasks.filter(is_active=True).count()} 项，"
-                        f"新增 {created} 条、修改 {updated} 条、停用 {gone} 条记录。"
-                        + (f"解析中有 {doubts} 处待核实，见规划页。" if doubts else ""),
+                        request, f"已读入“{result.plan.title}”的修订稿：请核对改动，发布后才生效。"
                     )
-                return redirect("plan-detail", pk=report.plan.pk)
-    return render(request, "plans/plan_upload.html", {"error": error}, status=400 if error else 200)
+                    return redirect("plan-revision", pk=result.plan.pk, rev=result.revision.pk)
+                doubts = sum(len(t.flags) for t in result.plan.tasks.filter(is_active=True)) + sum(
+                    len(t.flags) for t in result.plan.targets.filter(is_active=True)
+                )
+                messages.success(
+                    request,
+                    f"已导入“{result.plan.title}”（草稿）：任务 {result.plan.tasks.filter(is_active=True).count()} 项。"
+                    + (f"解析中有 {doubts} 处待核实，" if doubts else "")
+                    + "请校对后发布，发布前各责任单位看不到。",
+                )
+                return redirect("plan-proofread", pk=result.plan.pk)
+    return render(
+        request,
+        "plans/plan_upload.html",
+        {"error": error, "plan": plan, "title": request.POST.get("title", "")},
+        status=400 if error else 200,
+    )

@@ -153,7 +153,7 @@ def seed_demo_projects(count: int = 320, seed: int = 2020, user=None) -> int:
     ]
     enterprises += demo_enterprises(rng)
     by_name = {o.name: o for o in Organization.objects.all()}
-    tasks = list(Task.objects.filter(is_active=True).values_list("pk", "title"))
+    tasks = list(Task.objects.live().values_list("pk", "title"))
     indicators = {i.name: i for i in Indicator.objects.all()}
     code_by_district = {v: k for k, v in GUANGZHOU_DISTRICTS.items()}
     specs = [(name, d, dom, by_name.get(decl)) for name, d, dom, decl in NAMED]

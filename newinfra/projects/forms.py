@@ -98,9 +98,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["districts"].queryset = districts()
         self.fields["competent"].queryset = competent_units()
         self.fields["tasks"].queryset = (
-            Task.objects.filter(is_active=True, plan__is_active=True)
-            .select_related("plan")
-            .order_by("plan_id", "order")
+            Task.objects.live().select_related("plan").order_by("plan_id", "order")
         )
         self.fields["code"].required = False
         self.fields["code"].help_text = "提交申报前必须填写；草稿可暂缺。"

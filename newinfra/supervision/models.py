@@ -22,6 +22,7 @@ class Notice(models.Model):
         FEEDBACK = "feedback", "督办反馈"
         REVIEW = "review", "审核结果"
         CLOSURE = "closure", "销号"
+        ASSIGNMENT = "assignment", "任务下达"
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.REVIEW)

@@ -242,9 +242,7 @@ def overdue_values(as_of: dt.date) -> list[tuple[IndicatorProfile, dt.date]]:
     ):
         reported.setdefault(ind, set()).add(period)
     for profile in profiles:
-        targets = list(
-            profile.indicator.targets.filter(is_active=True, plan__is_active=True).select_related("plan")
-        )
+        targets = list(profile.indicator.targets.live().select_related("plan"))
         if not targets:
             continue
         start = min(t.plan.period_start or 2020 for t in targets)
@@ -265,7 +263,7 @@ def overdue_tasks(as_of: dt.date) -> list[tuple[Task, Organization, dt.date]]:
     closed = set(TaskState.objects.filter(status=TaskStatus.CLOSED).values_list("task_id", flat=True))
     out = []
     resp = (
-        Responsibility.objects.filter(is_active=True, task__is_active=True, task__plan__is_active=True)
+        Responsibility.objects.live()
         # A task asks for progress up to the quarter of its deadline (deadline_date); one without
         # a dated deadline, until its plan ends.
         .filter(

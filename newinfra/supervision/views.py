@@ -116,7 +116,7 @@ class OrderForm(forms.Form):
 def order_new(request):
     if not is_office(request.user):
         raise PermissionDenied("只有统筹办可以发出督办通知。")
-    task = Task.objects.filter(pk=request.GET.get("task") or request.POST.get("task") or 0).first()
+    task = Task.objects.live().filter(pk=request.GET.get("task") or request.POST.get("task") or 0).first()
     indicator = Indicator.objects.filter(
         pk=request.GET.get("indicator") or request.POST.get("indicator") or 0
     ).first()

@@ -48,7 +48,7 @@ def overview(request):
     rows = [row_dict(r) for r in attainment_rows(as_of=as_of)]
     target_option, target_table = _target_sections(rows)
     light_counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUS_ORDER}
-    tasks = Task.objects.filter(is_active=True, plan__is_active=True)
+    tasks = Task.objects.live()
     task_counts = _task_status_counts(tasks)
     task_table = [[TaskStatus(s).label, n] for s, n in task_counts.items()]
     projects = visible_projects(request.user)
@@ -139,18 +139,18 @@ def overview(request):
 
 @member_required
 def plan_dashboard(request, pk: int):
-    plan = get_object_or_404(Plan, pk=pk, is_active=True)
+    plan = get_object_or_404(Plan.objects.live(), pk=pk)
     as_of = as_of_from(request)
     from newinfra.plans.models import Target
 
     rows = [
         row_dict(r)
         for r in attainment_rows(
-            targets=Target.objects.filter(plan=plan, is_active=True), as_of=as_of, use_cache=False
+            targets=Target.objects.live().filter(plan=plan), as_of=as_of, use_cache=False
         )
     ]
     option, table = _target_sections(rows)
-    tasks = Task.objects.filter(plan=plan, is_active=True)
+    tasks = Task.objects.live().filter(plan=plan)
     task_counts = _task_status_counts(tasks)
     states = dict(TaskState.objects.filter(task__plan=plan).values_list("task_id", "status"))
     task_rows = [
@@ -202,9 +202,9 @@ def unit_dashboard(request, pk: int):
     as_of = as_of_from(request)
     rows = [row_dict(r) for r in attainment_rows(as_of=as_of)]
     lead_tasks = set(
-        Responsibility.objects.filter(
-            organization_id__in=responsible_ids(org), is_active=True, is_lead=True
-        ).values_list("task_id", flat=True)
+        Responsibility.objects.live()
+        .filter(organization_id__in=responsible_ids(org), is_lead=True)
+        .values_list("task_id", flat=True)
     )
     mine = [
         r
@@ -212,12 +212,14 @@ def unit_dashboard(request, pk: int):
         if (r["profile"] and r["profile"].responsible_id == org.pk)
         or (not (r["profile"] and r["profile"].responsible_id) and r["target"].task_id in lead_tasks)
     ]
-    tasks = Task.objects.filter(
-        is_active=True,
-        plan__is_active=True,
-        responsibilities__organization_id__in=responsible_ids(org),
-        responsibilities__is_active=True,
-    ).distinct()
+    tasks = (
+        Task.objects.live()
+        .filter(
+            responsibilities__organization_id__in=responsible_ids(org),
+            responsibilities__is_active=True,
+        )
+        .distinct()
+    )
     states = dict(TaskState.objects.filter(task__in=tasks).values_list("task_id", "status"))
     task_rows = [
         (

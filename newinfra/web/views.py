@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import is_office, member_required, membership
 from newinfra.plans.compare import shared_indicators
-from newinfra.plans.models import Plan
+from newinfra.plans.models import Plan, live_responsibility_q
 from newinfra.plans.queries import tasks_with_units
 from newinfra.utilities.script import SCRIPT_SESSION_KEY, SCRIPTS
 
@@ -33,7 +33,7 @@ def home(request):
         if m
         else []
     )
-    plans = Plan.objects.filter(is_active=True).annotate(
+    plans = Plan.objects.live().annotate(
         task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
         target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
     )
@@ -43,9 +43,7 @@ def home(request):
         {
             "plans": plans,
             "my_task_count": my_tasks.distinct().count() if m else 0,
-            "organization_count": Organization.objects.filter(
-                is_active=True, responsibilities__is_active=True
-            )
+            "organization_count": Organization.objects.filter(live_responsibility_q(), is_active=True)
             .distinct()
             .count(),
             "shared": shared_indicators(),

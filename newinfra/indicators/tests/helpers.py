@@ -23,6 +23,7 @@ def live_target(
             "title": f"{name}建设行动（{year - 1}—{year + 1}年）",
             "period_start": year - 1,
             "period_end": year + 1,
+            "status": "published",
         },
     )
     indicator, _ = Indicator.objects.get_or_create(name=name, defaults={"unit": "座"})

@@ -12,6 +12,7 @@ from newinfra.indicators.queries import target_due, target_spec
 from newinfra.parsing import parse_text
 from newinfra.plans.loader import load_document
 from newinfra.plans.models import Plan, Target, Task
+from newinfra.plans.services import publish
 
 DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
 
@@ -106,12 +107,16 @@ def test_office_rewrites_a_deadline_and_its_date_follows_a_unit_cannot():
 
     task = seed_task()
     r = client_for("office").patch(
-        f"/api/tasks/{task.pk}/", {"deadline": "2025年6月底前"}, content_type="application/json"
+        f"/api/tasks/{task.pk}/",
+        {"deadline": "2025年6月底前", "reason": "分工表调整"},
+        content_type="application/json",
     )
     assert r.status_code == 200, r.content
     assert r.json()["deadline_date"] == "2025-06-30"
     r = client_for("office").patch(
-        f"/api/tasks/{task.pk}/", {"deadline": "持续推进"}, content_type="application/json"
+        f"/api/tasks/{task.pk}/",
+        {"deadline": "持续推进", "reason": "分工表调整"},
+        content_type="application/json",
     )
     assert r.json()["deadline_date"] is None
     # 市工业和信息化局 (user gongxin) is responsible for the task: it reports progress, no more.
@@ -156,6 +161,7 @@ def test_plan_and_task_pages_list_the_parsers_flags():
     doc = parse_text(PLAN, "flags.txt").to_dict()
     load_document(doc, PLAN.encode(), "flags.txt")
     plan = Plan.objects.get(source_name="flags.txt")
+    publish(plan)  # a draft is the office's alone; the units read the flags once it is published
     task = plan.tasks.get(number="2")
     for username in ("office", "leader", "gongxin", "tianhe"):
         html = client_for(username).get(f"/plans/{plan.pk}/").content.decode()

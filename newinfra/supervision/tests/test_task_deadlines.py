@@ -25,7 +25,11 @@ def test_progress_is_asked_until_the_quarter_of_the_deadline():
     quarter = due_quarter(today)
     before_quarter = previous_period_end(quarter, Frequency.QUARTER)
     plan = Plan.objects.create(
-        key="test-deadlines", title="测试行动计划", period_start=today.year - 1, period_end=today.year + 1
+        key="test-deadlines",
+        title="测试行动计划",
+        status="published",
+        period_start=today.year - 1,
+        period_end=today.year + 1,
     )
     org = Organization.objects.get(name="市工业和信息化局")
     cases = {
@@ -45,7 +49,9 @@ def test_progress_is_asked_until_the_quarter_of_the_deadline():
 
 def test_a_task_dated_beyond_its_ended_plan_is_still_asked():
     today = timezone.localdate()
-    plan = Plan.objects.create(key="test-ended", title="已结束的计划", period_start=2020, period_end=2022)
+    plan = Plan.objects.create(
+        key="test-ended", title="已结束的计划", status="published", period_start=2020, period_end=2022
+    )
     org = Organization.objects.get(name="市工业和信息化局")
     for number, date in (("1", dt.date(today.year + 1, 6, 30)), ("2", None)):
         task = Task.objects.create(

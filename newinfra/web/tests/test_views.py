@@ -281,8 +281,12 @@ def test_uploading_a_plan_loads_it_and_again_changes_nothing():
         "/plans/upload/", {"document": SimpleUploadedFile(seed.name, revised.encode())}, follow=True
     )
     html = response.content.decode()
-    assert "已更新" in html and "修改 1 条" in html
+    # a revised file of a published plan is a revision waiting to be published: listed, not applied
+    assert (
+        "修订稿" in html and '<span class="old">8万</span>' in html and '<span class="new">9万</span>' in html
+    )
     assert Plan.objects.filter(is_active=True).count() == 2
+    assert Plan.objects.get(source_name=seed.name).targets.filter(value=80000, is_active=True).exists()
 
 
 def test_indicator_page_shows_who_changed_a_target_from_what_to_what():

@@ -2,12 +2,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newinfra.parsing import DocumentError, parse_file
+from newinfra.parsing import DocumentError
 from newinfra.plans.loader import load_document
+from newinfra.plans.services import read_path
 
 
 class Command(BaseCommand):
-    help = "Parse plan documents and load them (one transaction each; loading the same file again changes nothing)."
+    help = (
+        "Parse plan documents and load them published (one transaction each; loading the same file "
+        "again changes nothing). Uploads through the pages and the API are drafts to proofread instead."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE")
@@ -19,8 +23,10 @@ class Command(BaseCommand):
         for name in files:
             path = Path(name)
             try:
-                document = parse_file(path).to_dict()
-                report = load_document(document, path.read_bytes(), path.name, title=title)
+                document, text = read_path(path)
+                report = load_document(
+                    document, path.read_bytes(), path.name, title=title, publish=True, source_text=text
+                )
             except DocumentError as exc:
                 raise CommandError(str(exc)) from exc
             except ValueError as exc:
