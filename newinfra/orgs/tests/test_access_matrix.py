@@ -57,6 +57,7 @@ URLS: dict[str, tuple[str, str | None]] = {
     "logout": ("open", None),
     "set-script": ("open", "script"),
     "home": ("public", None),
+    "search": ("public", None),
     "notices": ("public", None),
     "plan-list": ("public", None),
     "plan-detail": ("public", "plan"),
