@@ -290,18 +290,50 @@ def _client(username: str) -> Client:
     return client
 
 
+HREF = re.compile(r'<a [^>]*href="(/[^"#?]*)')
+FORM = re.compile(r"<form\b[^>]*>", re.I)
+ACTION = re.compile(r'action="(/[^"#?]*)')
+
+
+def _dead_ends(user, page: str, html: str) -> list[str]:
+    """Links and forms on a page that lead to a page (or a send) the user's role is refused."""
+    from django.urls import Resolver404, resolve
+
+    out = []
+    posts = [ACTION.search(f) for f in FORM.findall(html) if re.search(r'method="post"', f, re.I)]
+    own = page.split("?")[0]  # a form without an action posts to its own page
+    for method, paths in (("GET", HREF.findall(html)), ("POST", [a.group(1) if a else own for a in posts])):
+        for path in sorted(set(paths)):
+            try:
+                match = resolve(path)
+            except Resolver404:
+                continue
+            key = permissions.url_key(match)
+            if key and not permissions.may_open(user, key, method, match.kwargs):
+                out.append(f"{page} shows {'a link' if method == 'GET' else 'a form'} to {path} ({key})")
+    return out
+
+
 @pytest.mark.parametrize("username", ROLES)
-def test_each_role_opens_exactly_what_its_line_says(username, samples):
+def test_each_role_opens_exactly_what_its_line_says_and_sees_no_link_it_may_not_follow(username, samples):
     client = _client(username)
-    wrong = []
+    wrong, dead = [], []
     for key, route in sorted(ROUTES.items()):
         kind, sample = URLS[key]
         url = _url(route, samples[sample]) if sample else _url(route, "")
-        status = client.get(url, headers=_accept(key)).status_code
+        response = client.get(url, headers=_accept(key))
+        status = response.status_code
         expected = kind in ROLE_OPENS[username]
         if status >= 500 or expected == (status in (403, 404)):
             wrong.append(f"{url} ({key}, {kind}): {status}, expected {'a page' if expected else '403/404'}")
+        if (
+            status == 200
+            and response.get("Content-Type", "").startswith("text/html")
+            and not key.startswith("api:")
+        ):
+            dead += _dead_ends(user(username), url, response.content.decode())
     assert wrong == [], f"{username}:\n" + "\n".join(wrong)
+    assert dead == [], f"{username}:\n" + "\n".join(dead)
 
 
 @pytest.mark.parametrize("username", ROLES)
