@@ -169,7 +169,7 @@ def order_detail(request, pk: int):
         try:
             if request.POST.get("action") == "close":
                 services.close_order(request.user, order)
-                messages.success(request, "督办事项已办结。")
+                messages.success(request, "督办事项已办结：被督办单位不能再提交反馈。")
             else:
                 services.answer_order(
                     request.user, order, request.POST.get("text", ""), request.FILES.getlist("files")
