@@ -24,23 +24,20 @@
   var dialog = null;
 
   function buildDialog() {
-    dialog = document.createElement("dialog");
-    dialog.className = "confirm";
-    dialog.id = "confirm-dialog";
-    dialog.innerHTML =
-      '<form method="dialog"><h2>请确认</h2><p class="confirm-text"></p>' +
-      '<div class="actions"><button value="cancel" id="confirm-cancel">取消</button>' +
-      '<button value="ok" class="primary" id="confirm-ok">确认</button></div></form>';
-    document.body.appendChild(dialog);
+    // The dialog's words are in the page (base.html), so the Traditional switch converts them too.
+    var template = document.getElementById("confirm-template");
+    if (!template) return null;
+    document.body.appendChild(template.content.cloneNode(true));
+    dialog = document.getElementById("confirm-dialog");
     return dialog;
   }
 
   function ask(text, onYes) {
-    if (typeof HTMLDialogElement !== "function") {
+    var d = typeof HTMLDialogElement === "function" ? dialog || buildDialog() : null;
+    if (!d) {
       if (window.confirm(text)) onYes();
       return;
     }
-    var d = dialog || buildDialog();
     d.querySelector(".confirm-text").textContent = text;
     d.returnValue = "";
     d.onclose = function () {
