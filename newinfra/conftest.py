@@ -100,3 +100,13 @@ def login(page, username="office", password="newinfra2026"):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def confirm(page, says: str = "", accept: bool = True):
+    """Answer the confirmation an irreversible action asks for (web/static/web/site.js)."""
+    dialog = page.locator("#confirm-dialog[open]")
+    dialog.wait_for()
+    text = dialog.locator(".confirm-text").inner_text()
+    assert says in text, text
+    page.click("#confirm-ok" if accept else "#confirm-cancel")
+    return text

@@ -22,3 +22,8 @@ urlpatterns = [
     path("", include("newinfra.supervision.urls")),
     path("", include("newinfra.web.urls")),
 ]
+
+# Chinese error pages in the site's frame, with a way back (web/views.py).
+handler403 = "newinfra.web.views.forbidden"
+handler404 = "newinfra.web.views.not_found"
+handler500 = "newinfra.web.views.server_error"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from newinfra.orgs.models import Organization, OrgKind
-from newinfra.orgs.permissions import is_office, member_required
+from newinfra.orgs.permissions import is_office, may_open, member_required
 from newinfra.plans.compare import indicators_with_targets
 from newinfra.plans.models import Indicator, Plan, Target
 from newinfra.projects.models import Domain
@@ -326,11 +326,15 @@ def indicator_context(indicator: Indicator, as_of: dt.date, user) -> dict:
     profile = getattr(indicator, "profile", None)
     targets = Target.objects.live().filter(indicator=indicator)
     rows = [row_dict(r) for r in attainment_rows(targets=targets, as_of=as_of, use_cache=False)]
-    values = list(
-        DataValue.objects.filter(indicator=indicator)
-        .select_related("district")
-        .order_by("period", "district_id")
-    )
+    # Who reported what and when is the government's internal work: an enterprise reads the
+    # approved figures only, without drafts, returned values, overdue periods or their history.
+    internal = may_open(user, "monitor")
+    values = DataValue.objects.filter(indicator=indicator)
+    if not internal:
+        values = values.filter(status=ValueStatus.APPROVED)
+        for r in rows:
+            r["overdue"] = []
+    values = list(values.select_related("district").order_by("period", "district_id"))
     periods = sorted({v.period for v in values})
     districts = district_orgs() if profile and profile.district_breakdown else []
     grid = {(v.period, v.district_id): v for v in values}
@@ -384,11 +388,14 @@ def indicator_context(indicator: Indicator, as_of: dt.date, user) -> dict:
         "can_report": bool(profile)
         and any(services.can_report(user, profile, d) for d in [None, *districts]),
         "can_configure": is_office(user),
+        "internal": internal,
         "value_changes": history.changes(
             DataValue.history.filter(indicator_id=indicator.pk),
             limit=20,
             describe=lambda r: f"{r.period} {'全市' if r.district_id is None else '分区'}",
-        ),
+        )
+        if internal
+        else [],
     }
 
 

@@ -17,7 +17,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from newinfra.orgs.models import Organization, OrgKind
-from newinfra.orgs.permissions import can_read, membership
+from newinfra.orgs.permissions import AreaPermission, can_read, membership
 
 from . import permissions as perm
 from . import services
@@ -26,13 +26,13 @@ from .models import DispatchReport, Project, ProjectEvent
 from .queries import filter_projects
 
 
-class MemberPermission(BasePermission):
-    """Any member may call; what a call may do is decided per project by the services."""
+class MemberPermission(AreaPermission, BasePermission):
+    """A member whose role opens the endpoint's area; what a call may do is decided per record."""
 
     message = "您的账号尚未分配单位，请联系管理员。"
 
     def has_permission(self, request, view) -> bool:
-        return can_read(request.user)
+        return can_read(request.user) and super().has_permission(request, view)
 
 
 class ProjectSerializer(serializers.ModelSerializer):

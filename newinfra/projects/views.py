@@ -278,7 +278,8 @@ def project_action(request, pk: int):
             request.POST.get("comment", "").strip(),
             request.POST.get("stage", ""),
         )
-        messages.success(request, DONE.get(action, "已办理。"))
+        done = DONE.get(action, "已办理。")
+        messages.success(request, done.format(stage=project.get_stage_display()))
     except services.ProjectError as exc:
         for m in exc.messages:
             messages.error(request, m)
@@ -289,11 +290,11 @@ DONE = {
     "submit": "已提交申报，等待初审。",
     "first_approve": "初审意见已提交。",
     "first_return": "已退回申报单位修改。",
-    "admit": "项目已入库。",
+    "admit": "项目已入库：现处于储备阶段，申报信息不能再修改，此后的变更须提交调整申请。",
     "office_return": "已退回申报单位修改。",
-    "reject": "复核结论已提交：不予入库。",
-    "stage": "建设阶段已更新。",
-    "remove": "项目已调出项目库。",
+    "reject": "复核结论已提交：不予入库。此申报已终止办理，不能再修改或重新提交。",
+    "stage": "建设阶段已变更为“{stage}”，不能退回上一阶段。",
+    "remove": "项目已调出项目库：不再参与调度和统计，不能恢复。",
 }
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from newinfra.indicators.models import Frequency, period_label
 from newinfra.orgs.models import Organization
-from newinfra.orgs.permissions import is_office, member_required, membership
+from newinfra.orgs.permissions import is_office, member_required, membership, sees_city_wide
 from newinfra.plans.models import Indicator, Task
 from newinfra.utilities import history
 from newinfra.utilities.tables import xlsx_response
@@ -28,18 +28,19 @@ def overview(request):
     today = timezone.localdate()
     m = membership(request.user)
     office = is_office(request.user)
+    city_wide = sees_city_wide(request.user)  # the office and leaders: every unit's rows
     values = services.overdue_values(today)
     tasks = services.overdue_tasks(today)
-    if not office and m:
+    if not city_wide and m:
         values = [(p, d) for p, d in values if p.responsible_id == m.organization_id]
         tasks = [(t, o, q) for t, o, q in tasks if o.pk == m.organization_id]
     orders = SupervisionOrder.objects.select_related("task", "indicator", "organization")
-    if not office:
+    if not city_wide:
         orders = orders.filter(organization=m.organization) if m else orders.none()
     closures = ClosureRequest.objects.filter(state=ClosureRequest.State.PENDING).select_related(
         "task", "organization"
     )
-    if not office:
+    if not city_wide:
         closures = closures.filter(organization=m.organization) if m else closures.none()
     export = request.GET.get("export")
     if export == "values":
@@ -168,7 +169,7 @@ def order_detail(request, pk: int):
         try:
             if request.POST.get("action") == "close":
                 services.close_order(request.user, order)
-                messages.success(request, "督办事项已办结。")
+                messages.success(request, "督办事项已办结：被督办单位不能再提交反馈。")
             else:
                 services.answer_order(
                     request.user, order, request.POST.get("text", ""), request.FILES.getlist("files")

@@ -86,3 +86,58 @@ def _project_tiles(user) -> dict:
         "project_investment": totals["investment"] or 0,
         "project_todo": todo,
     }
+
+
+@member_required
+def search(request):
+    """/search/?q=: tasks, projects, indicators, organisations and plans the user may see."""
+    from newinfra.utilities.script import simplified_query
+
+    from .search import MAX_QUERY
+    from .search import search as find
+
+    q = simplified_query(request, "q")[:MAX_QUERY]
+    groups = find(request.user, q)
+    return render(
+        request,
+        "web/search.html",
+        {
+            "q": q,
+            "search_query": request.GET.get("q", "")[:MAX_QUERY],
+            "groups": groups,
+            "total": sum(g.total for g in groups),
+        },
+    )
+
+
+# --- error pages in the site's frame (urls.handler403/404/500) --------------------------------------
+
+
+def _back(request) -> str:
+    """Where 返回上一页 leads: the referring page of this site, else the home page."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        return referer
+    return "/"
+
+
+def forbidden(request, exception=None):
+    message = str(exception) if exception and str(exception) else "您所在单位或角色无权打开此页面。"
+    return render(request, "403.html", {"message": message, "back": _back(request)}, status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", {"path": request.path, "back": _back(request)}, status=404)
+
+
+def server_error(request):
+    """A 500 page that cannot fail in turn: no database, no context processors that query."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    try:
+        return HttpResponseServerError(loader.get_template("500.html").render({"back": "/"}))
+    except Exception:  # the template itself broke: plain text, still in Chinese
+        return HttpResponseServerError(
+            "服务器出错，请稍后再试或联系管理员。", content_type="text/plain; charset=utf-8"
+        )

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from newinfra.conftest import login
+from newinfra.conftest import confirm, login
 
 from .test_services import PLAN
 
@@ -13,21 +13,21 @@ pytestmark = pytest.mark.browser
 
 def test_the_office_corrects_a_draft_and_the_unit_sees_exactly_the_corrected_tasks(page, tmp_path):
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.on("dialog", lambda d: d.accept())
     source = tmp_path / "示范市智能网联设施建设工作方案.txt"
     source.write_text(PLAN, encoding="utf-8")
 
     login(page, "office")
     page.goto(page.base + "/plans/upload/")
     page.set_input_files("input[name=document]", str(source))
-    page.click("form button[type=submit]")
+    page.click("form[enctype] button[type=submit]")  # the upload form, not the header's search
+    confirm(page, "草稿")
     page.wait_for_url(re.compile(r"/plans/\d+/proofread/"))
     pid = int(re.search(r"/plans/(\d+)/proofread/", page.url).group(1))
     assert "草稿" in page.locator("h1").inner_text()
 
     # the parser does not know 承办/协办: tasks 1 and 2 have no units and come first, flagged
     first = page.locator("article.ptask").first
-    assert "未识别出责任单位" in first.inner_text()
+    assert "没有找到这项任务的责任单位" in first.inner_text()  # the parser's own flag
     page.click("#next-flag")
     assert page.locator("article.ptask.current").count() == 1
     assert page.locator("#source mark.active").count() >= 1  # where it was read, in the source
@@ -57,11 +57,12 @@ def test_the_office_corrects_a_draft_and_the_unit_sees_exactly_the_corrected_tas
     task2 = page.locator("article.ptask", has_text="2. 完善充电网络")
     changed = task2.inner_text()
     assert "牵头单位：" in changed and "市发展改革委" in changed
-    assert "（无） → 2025年12月底前" in changed.replace("\n", " ")
+    assert "2025年12月 → 2025年12月底前" in changed.replace("\n", " ")  # the parser read 时间：2025年12月
     assert "2万 → 2.5万" in changed.replace("\n", " ")
     page.screenshot(path=str(page.artifacts / "proofread-corrected-1440.png"), full_page=False)
 
     page.click("#publish")
+    confirm(page, "发布")
     page.wait_for_url(re.compile(rf"/plans/{pid}/(#.*)?$"))
     assert "已发布" in page.locator("body").inner_text()
 
@@ -92,6 +93,7 @@ def test_the_office_corrects_a_draft_and_the_unit_sees_exactly_the_corrected_tas
     page.click("details.withdraw summary")
     page.fill("details.withdraw textarea[name=reason]", "浏览器测试结束")
     page.click("details.withdraw button[type=submit]")
+    confirm(page, "撤回")
     page.wait_for_url(re.compile(rf"/plans/{pid}/(#.*)?$"))
     page.context.clear_cookies()
     login(page, "tianhe")

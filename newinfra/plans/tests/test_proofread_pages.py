@@ -48,9 +48,12 @@ def test_the_office_sees_source_beside_extraction_with_flags_first(client, draft
 @pytest.mark.parametrize("name", ROLES_404)
 def test_a_draft_does_not_exist_for_anyone_but_the_office(client, draft, name):
     login(client, name)
-    assert client.get(page(draft)).status_code == 404
+    # the proofreading page is the office's desk: refused to others whether the plan exists or not
+    missing = Plan.objects.order_by("-pk").first().pk + 1000
+    assert client.get(page(draft)).status_code == client.get(f"/plans/{missing}/proofread/").status_code
+    assert client.get(page(draft)).status_code in (403, 404)
     assert client.get(f"/plans/{draft.pk}/").status_code == 404
-    assert client.post(page(draft), {"action": "publish"}).status_code == 404
+    assert client.post(page(draft), {"action": "publish"}).status_code in (403, 404)
     draft.refresh_from_db()
     assert draft.status == PlanStatus.DRAFT
 

@@ -3,7 +3,7 @@ the works go to 建成, and every step shows in the project's record."""
 
 import pytest
 
-from newinfra.conftest import login
+from newinfra.conftest import confirm, login
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,12 @@ def test_a_project_from_declaration_to_completion(page):
     page.goto(page.base + "/projects/review/")
     page.click("#queue-office >> text=浏览器测试5G基站项目")
     page.click("button[value=admit]")
+    confirm(page, "不能撤回", accept=False)  # cancelled: nothing happens
+    assert "待复核" in page.locator("#project-head").inner_text()
+    page.click("button[value=admit]")
+    confirm(page, "确认入库")
     assert "已入库" in page.locator("#project-head").inner_text()
+    assert "申报信息不能再修改" in page.locator(".messages").inner_text()
     logout(page)
 
     login(page, "mobile")
@@ -52,6 +57,7 @@ def test_a_project_from_declaration_to_completion(page):
     for stage in ("前期", "在建", "建成投产"):
         page.select_option("#actions select[name=stage]", label=stage)
         page.click("#actions form:has(select[name=stage]) button")
+        confirm(page, "只能向前推进")
         assert stage in page.locator("#project-head").inner_text()
     assert page.locator("#stage-timeline li.current").inner_text() == "建成投产"
     events = page.locator("#events tbody").inner_text()

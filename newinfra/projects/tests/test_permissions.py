@@ -56,13 +56,11 @@ def test_drafts_stay_with_their_declarant():
 @pytest.mark.parametrize("username", ROLES)
 def test_every_project_page_renders_for_every_role(username):
     client = client_for(username)
-    for url in [
-        "/projects/",
-        "/projects/review/",
-        "/projects/stats/",
-        "/projects/roll/",
-        "/projects/import/",
-    ]:
+    # The review queue and the Excel import are for those with work there (orgs/tests/test_access_matrix).
+    pages = ["/projects/", "/projects/stats/", "/projects/roll/"]
+    pages += ["/projects/review/"] if username != "leader" else []
+    pages += ["/projects/import/"] if username in ("admin", "office", "mobile", "telecom") else []
+    for url in pages:
         assert client.get(url).status_code == 200, url
     project = perm.visible_projects(user(username)).first()
     if project:

@@ -31,7 +31,7 @@ def test_ledger_filter(page):
     assert "工业互联网" in rows.first.inner_text()
     page.fill("input[name=unit]", "")
     page.select_option("select[name=role]", "")
-    page.fill("input[name=q]", "充电")
+    page.fill("#ledger-filter input[name=q]", "充电")  # not the header search box
     page.click("#ledger-filter button[type=submit]")
     assert all(
         "充电" in t for t in [page.locator("#ledger-table tbody tr").nth(i).inner_text() for i in range(2)]
