@@ -123,10 +123,11 @@ def _orders(org, today) -> Todo | None:
     from newinfra.supervision.models import SupervisionOrder
 
     qs = SupervisionOrder.objects.filter(organization=org, state__in=SupervisionOrder.AWAITING_UNIT)
+    # Always both queries, so that the count of queries does not depend on the data.
     n = qs.count()
+    rows = list(qs.select_related("task", "indicator", "project").order_by("respond_by", "pk")[:SHOWN])
     if not n:
         return None
-    rows = list(qs.select_related("task", "indicator", "project").order_by("respond_by", "pk")[:SHOWN])
     lines = [
         TodoLine(
             str(o.subject),
@@ -149,10 +150,11 @@ def _problems(user, org) -> Todo | None:
     from newinfra.projects.models import DispatchReport
 
     qs = DispatchReport.objects.filter(problem_unit=org, problem_resolved=False, project__is_active=True)
+    # Always both queries, so that the count of queries does not depend on the data.
     n = qs.count()
+    rows = list(qs.select_related("project").order_by("month", "pk")[:SHOWN])
     if not n:
         return None
-    rows = list(qs.select_related("project").order_by("month", "pk")[:SHOWN])
     lines = [
         TodoLine(f"{r.project.name}（{r.month:%Y年%m月}）：{r.problems[:40]}", f"/projects/{r.project_id}/")
         for r in rows
@@ -166,10 +168,11 @@ def _returned_values(org) -> Todo | None:
     qs = DataValue.objects.filter(status=ValueStatus.RETURNED).filter(
         Q(reporting_org=org) | Q(reporting_org__isnull=True, indicator__profile__responsible=org)
     )
+    # Always both queries, so that the count of queries does not depend on the data.
     n = qs.count()
+    rows = list(qs.select_related("indicator", "district").order_by("period", "pk")[:SHOWN])
     if not n:
         return None
-    rows = list(qs.select_related("indicator", "district").order_by("period", "pk")[:SHOWN])
     lines = [
         TodoLine(
             f"{v.indicator.name} {v.period:%Y-%m}{'（' + v.district.name + '）' if v.district else ''}",
@@ -188,10 +191,11 @@ def _plans_to_proofread() -> Todo | None:
     if "status" not in {f.name for f in Plan._meta.get_fields()}:
         return None  # hook: the proofreading workflow adds Plan.status (draft → published)
     qs = Plan.objects.filter(is_active=True, status="draft")
+    # Always both queries, so that the count of queries does not depend on the data.
     n = qs.count()
+    rows = list(qs.order_by("pk")[:SHOWN])
     if not n:
         return None
-    rows = list(qs.order_by("pk")[:SHOWN])
     lines = [TodoLine(p.title, f"/plans/{p.pk}/proofread/") for p in rows]
     return Todo("proofread", "待校对的规划", n, lines[0].link if n == 1 else "/plans/", lines)
 
@@ -215,8 +219,9 @@ def _office(user, today) -> list[Todo | None]:
             Todo("office_review", "待复核的项目", n, "/projects/review/", lines, hint=f"最长已等待{oldest}天")
         )
     adj = AdjustmentRequest.objects.filter(state=AdjustmentRequest.State.PENDING, project__is_active=True)
-    if k := adj.count():
-        rows = list(adj.select_related("project").order_by("requested_at")[:SHOWN])
+    k = adj.count()
+    rows = list(adj.select_related("project").order_by("requested_at")[:SHOWN])
+    if k:
         todos.append(
             Todo(
                 "adjustments",
@@ -230,8 +235,9 @@ def _office(user, today) -> list[Todo | None]:
             )
         )
     closures = ClosureRequest.objects.filter(state=ClosureRequest.State.PENDING)
-    if k := closures.count():
-        rows = list(closures.select_related("task", "organization").order_by("requested_at")[:SHOWN])
+    k = closures.count()
+    rows = list(closures.select_related("task", "organization").order_by("requested_at")[:SHOWN])
+    if k:
         todos.append(
             Todo(
                 "closures",
@@ -250,12 +256,11 @@ def _office(user, today) -> list[Todo | None]:
             )
         )
     answered = SupervisionOrder.objects.filter(state=SupervisionOrder.State.ANSWERED)
-    if k := answered.count():
-        rows = list(
-            answered.select_related("task", "indicator", "project", "organization").order_by("respond_by")[
-                :SHOWN
-            ]
-        )
+    k = answered.count()
+    rows = list(
+        answered.select_related("task", "indicator", "project", "organization").order_by("respond_by")[:SHOWN]
+    )
+    if k:
         todos.append(
             Todo(
                 "answered_orders",
@@ -268,14 +273,15 @@ def _office(user, today) -> list[Todo | None]:
                 ],
             )
         )
-    values = DataValue.objects.filter(status=ValueStatus.SUBMITTED)
-    if k := values.count():
-        agg = values.aggregate(first=Min("submitted_at"))
+    agg = DataValue.objects.filter(status=ValueStatus.SUBMITTED).aggregate(
+        n=Count("pk"), first=Min("submitted_at")
+    )
+    if agg["n"]:
         todos.append(
             Todo(
                 "value_review",
                 "待审核的指标数据",
-                k,
+                agg["n"],
                 "/monitor/review/",
                 hint=f"最早提交于{_days(agg['first'], today)}天前" if agg["first"] else "",
             )
@@ -336,29 +342,29 @@ def _declarant(user, org, today) -> list[Todo | None]:
         returned=Count("pk", filter=Q(status=Status.RETURNED)),
         drafts=Count("pk", filter=Q(status=Status.DRAFT)),
     )
+    returned = list(
+        mine.filter(status=Status.RETURNED).annotate(at=Max("events__at")).order_by("at", "pk")[:SHOWN]
+    )
+    drafts = list(mine.filter(status=Status.DRAFT).order_by("pk")[:SHOWN])
     if counts["returned"]:
-        rows = list(
-            mine.filter(status=Status.RETURNED).annotate(at=Max("events__at")).order_by("at", "pk")[:SHOWN]
-        )
         todos.append(
             Todo(
                 "returned",
                 "退回修改的申报",
                 counts["returned"],
-                f"/projects/{rows[0].pk}/" if counts["returned"] == 1 else "/projects/?status=returned",
-                [TodoLine(p.name, f"/projects/{p.pk}/", _days(p.at, today)) for p in rows],
+                f"/projects/{returned[0].pk}/" if counts["returned"] == 1 else "/projects/?status=returned",
+                [TodoLine(p.name, f"/projects/{p.pk}/", _days(p.at, today)) for p in returned],
                 "red",
             )
         )
     if counts["drafts"]:
-        rows = list(mine.filter(status=Status.DRAFT).order_by("pk")[:SHOWN])
         todos.append(
             Todo(
                 "drafts",
                 "尚未提交的草稿",
                 counts["drafts"],
-                f"/projects/{rows[0].pk}/" if counts["drafts"] == 1 else "/projects/?status=draft",
-                [TodoLine(p.name, f"/projects/{p.pk}/") for p in rows],
+                f"/projects/{drafts[0].pk}/" if counts["drafts"] == 1 else "/projects/?status=draft",
+                [TodoLine(p.name, f"/projects/{p.pk}/") for p in drafts],
             )
         )
     todos += _declarant_dispatch(org, today)
