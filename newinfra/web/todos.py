@@ -38,6 +38,11 @@ class Todo:
     tone: str = ""  # "red" for overdue, "amber" for due soon
     hint: str = ""
 
+    @property
+    def more(self) -> int:
+        """Items not listed under the entry."""
+        return self.count - len(self.lines)
+
 
 def _days(since, today: dt.date) -> int | None:
     if since is None:

@@ -223,3 +223,41 @@ def test_to_dos_cost_the_same_number_of_queries_with_ten_times_the_data():
     assert after["gongxin"][1]["returned_values"] > 0
     for u in ROLES:
         assert after[u][1] == expected(u), u
+
+
+PAGES = [("office", "/"), ("gongxin", "/"), ("tianhe", "/"), ("mobile", "/"), ("leader", "/")]
+PAGES += [("tianhe", "/ledger/?unit=天河区政府"), ("gongxin", "/my-tasks/"), ("office", "/supervision/")]
+
+
+def test_home_ledger_and_my_tasks_cost_the_same_number_of_queries_with_ten_times_the_data():
+    from django.test import Client
+
+    from newinfra.supervision.models import ProgressReport
+
+    def queries(username, url):
+        client = Client()
+        client.force_login(user(username))
+        client.get(url)  # sessions and caches warm
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = {p: queries(*p) for p in PAGES}
+    multiply_demo(9)
+    reports = list(ProgressReport.objects.all())
+    for n in range(1, 10):
+        ProgressReport.objects.bulk_create(
+            [
+                ProgressReport(
+                    task_id=r.task_id,
+                    organization_id=r.organization_id,
+                    period=r.period.replace(year=r.period.year - 10 * n),
+                    status=r.status,
+                    text=r.text,
+                    posted_by_id=r.posted_by_id,
+                )
+                for r in reports
+            ]
+        )
+    after = {p: queries(*p) for p in PAGES}
+    assert after == before
