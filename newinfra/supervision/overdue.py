@@ -126,7 +126,7 @@ def _value_items(as_of: dt.date, org_id=None, soon: bool = False) -> list[Overdu
                     profile.indicator.name,
                     period_label(period, profile.frequency),
                     profile.due_date(period),
-                    f"/indicators/{profile.indicator_id}/report/",
+                    f"/indicators/{profile.indicator_id}/report/?period={period.isoformat()}",
                     indicator=profile.indicator,
                     as_of=as_of,
                 )

@@ -37,11 +37,12 @@ class Todo:
     lines: list[TodoLine] = field(default_factory=list)
     tone: str = ""  # "red" for overdue, "amber" for due soon
     hint: str = ""
+    listed: int | None = None  # how many lines there are in all, when a line is not one item
 
     @property
     def more(self) -> int:
-        """Items not listed under the entry."""
-        return self.count - len(self.lines)
+        """Lines not shown under the entry."""
+        return (self.count if self.listed is None else self.listed) - len(self.lines)
 
 
 def _days(since, today: dt.date) -> int | None:
@@ -312,6 +313,7 @@ def _office(user, today) -> list[Todo | None]:
                 ],
                 "red",
                 hint=f"{len(groups)}个单位",
+                listed=len(groups),
             )
         )
     todos.append(_plans_to_proofread())
