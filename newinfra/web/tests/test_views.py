@@ -127,6 +127,30 @@ def test_ledger_export_is_the_filtered_ledger():
     assert today.strftime("%Y%m%d") in unquote(response["Content-Disposition"])
 
 
+def test_the_ledger_export_carries_each_tasks_status_and_latest_progress():
+    from newinfra.supervision.models import ProgressReport
+
+    plan = ProgressReport.objects.select_related("task__plan").first().task.plan
+    response = client_for("leader").get("/ledger/", {"plan": plan.pk, "export": "xlsx"})
+    assert f"{plan.title}任务分工台账" in unquote(response["Content-Disposition"])
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws["A1"].value == f"{plan.title}任务分工台账"
+    rows = {r[2]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    latest = (
+        ProgressReport.objects.filter(task__plan=plan)
+        .order_by("task_id", "-period", "-posted_at")
+        .select_related("task")
+    )
+    seen = set()
+    for report in latest:
+        if report.task_id in seen:
+            continue
+        seen.add(report.task_id)
+        row = rows[report.task.number]
+        assert row[10] == report.text and row[11] == timezone.localtime(report.posted_at).date().isoformat()
+    assert seen and all(r[9] for r in rows.values())  # every task has a status
+
+
 @pytest.mark.parametrize("url", ["/targets/?export=xlsx", "/orgs/?export=xlsx"])
 def test_every_list_exports(url):
     response = client_for("leader").get(url)
