@@ -176,7 +176,7 @@ def issue_batch(user, items: list, respond_by: dt.date) -> list[SupervisionOrder
             else f"督办通知：{first.subject}",
             "\n".join(f"{n}. {o.text}" for n, o in enumerate(unit_orders, 1))
             + f"\n请于{respond_by:%Y年%m月%d日}前逐项反馈。",
-            "/supervision/orders/" if len(unit_orders) > 1 else _order_link(first),
+            "/supervision/#orders" if len(unit_orders) > 1 else _order_link(first),
             Notice.Kind.ORDER,
             key=f"order:{first.pk}",
         )
