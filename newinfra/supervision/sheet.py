@@ -76,8 +76,8 @@ def annotate(tasks, as_of: dt.date) -> list:
             light, light_label, why = "red", "滞后", "责任单位报告进展滞后"
         elif t.pk in late:
             light, light_label, why = "red", "逾期未报", "上一季度的进展逾期未报"
-        elif year and as_of > dt.date(year, 12, 31):
-            light, light_label, why = "red", "超期", f"已过完成时限（{year}年底）仍未完成"
+        elif year and as_of > (due := t.deadline_date or dt.date(year, 12, 31)):
+            light, light_label, why = "red", "超期", f"已过完成时限（{due:%Y-%m-%d}）仍未完成"
         elif status == TaskStatus.NOT_STARTED:
             light, light_label, why = "amber", "未启动", "尚未报告启动"
         else:

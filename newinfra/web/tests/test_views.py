@@ -115,7 +115,7 @@ def test_ledger_export_is_the_filtered_ledger():
     header = [c.value for c in ws[3]]
     assert header == [
         "序号", "规划", "任务序号", "任务", "主要内容", "牵头单位", "配合单位",
-        "量化指标", "完成时限", "状态", "进展情况", "进展日期",
+        "量化指标", "完成时限", "完成日期", "状态", "进展情况", "进展日期",
     ]  # fmt: skip
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     units = ["越秀区政府", "各区政府"]
@@ -147,8 +147,8 @@ def test_the_ledger_export_carries_each_tasks_status_and_latest_progress():
             continue
         seen.add(report.task_id)
         row = rows[report.task.number]
-        assert row[10] == report.text and row[11] == timezone.localtime(report.posted_at).date().isoformat()
-    assert seen and all(r[9] for r in rows.values())  # every task has a status
+        assert row[11] == report.text and row[12] == timezone.localtime(report.posted_at).date().isoformat()
+    assert seen and all(r[10] for r in rows.values())  # every task has a status
 
 
 @pytest.mark.parametrize("url", ["/targets/?export=xlsx", "/orgs/?export=xlsx"])
