@@ -203,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rm.add_argument("--date", help="the day to check as, YYYY-MM-DD (default: today)")
     rm.set_defaults(func=lambda a: _django("remind", *(["--date", a.date] if a.date else [])))
+    dg = sub.add_parser(
+        "notice-digest",
+        help="e-mail each user who chose the daily digest the notices since the last one (run daily from cron)",
+    )
+    dg.set_defaults(func=lambda a: _django("notice_digest"))
     mg = sub.add_parser("manage", help="any Django management command (newinfra manage check --deploy)")
     mg.add_argument("args", nargs=argparse.REMAINDER)
     mg.set_defaults(func=lambda a: _django(*a.args))

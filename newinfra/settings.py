@@ -7,6 +7,7 @@ ALLOWED_HOSTS     comma-separated; default 127.0.0.1,localhost
 NEWINFRA_VAR      where the SQLite file, the secret key and uploads live; default ./var
 EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, DEFAULT_FROM_EMAIL   reminders by e-mail (default: printed)
 NEWINFRA_BASE_URL the address users open the platform at, for links in e-mails
+NEWINFRA_NOTICE_WEBHOOK  a 政务微信/钉钉/粤政易 group robot URL that gets every notice's text
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "newinfra.utilities.script.ScriptMiddleware",
+    "newinfra.supervision.middleware.NoticeReadMiddleware",
 ]
 
 ROOT_URLCONF = "newinfra.urls"
@@ -145,6 +147,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newinfra@localhost")
 # Links in e-mails point here (the address users open the platform at).
 NEWINFRA_BASE_URL = os.environ.get("NEWINFRA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A group robot (政务微信 / 钉钉 / 粤政易 webhook URL) that receives the text of every notice.
+NEWINFRA_NOTICE_WEBHOOK = os.environ.get("NEWINFRA_NOTICE_WEBHOOK", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

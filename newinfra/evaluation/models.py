@@ -26,6 +26,17 @@ class Evaluation(models.Model):
     frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     frozen_at = models.DateTimeField("冻结时间", auto_now_add=True)
     is_active = models.BooleanField("有效", default=True)
+    # Voided by mistake or superseded: kept, shown as 已作废 with the reason, never counted again.
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="作废人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    void_reason = models.CharField("作废原因", max_length=500, blank=True)
     history = HistoricalRecords(excluded_fields=["snapshot"])
 
     class Meta:
@@ -35,3 +46,7 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None

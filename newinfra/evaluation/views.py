@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from newinfra.indicators.attainment import STATUS_LABELS
 from newinfra.orgs.permissions import is_office, member_required
+from newinfra.utilities import history
 
-from . import exports
+from . import exports, services
 from .models import Evaluation, Phase
 from .services import freeze
 
@@ -48,7 +50,12 @@ def evaluation_list(request):
         request,
         "evaluation/list.html",
         {
-            "evaluations": Evaluation.objects.filter(is_active=True).select_related("frozen_by"),
+            "evaluations": Evaluation.objects.filter(is_active=True, voided_at__isnull=True).select_related(
+                "frozen_by"
+            ),
+            "voided": Evaluation.objects.filter(is_active=True, voided_at__isnull=False).select_related(
+                "frozen_by", "voided_by"
+            ),
             "form": form,
             "can_freeze": is_office(request.user),
             "phase_dates": PHASE_DATES,
@@ -71,4 +78,30 @@ def evaluation_detail(request, pk: int):
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(ev.name)}.{fmt}"
         return response
     snap = ev.snapshot
-    return render(request, "evaluation/detail.html", {"ev": ev, "snap": snap, "labels": STATUS_LABELS})
+    return render(
+        request,
+        "evaluation/detail.html",
+        {
+            "ev": ev,
+            "snap": snap,
+            "labels": STATUS_LABELS,
+            "can_void": is_office(request.user) and not ev.is_voided,
+            "changes": history.changes(ev.history.all()),
+        },
+    )
+
+
+@require_POST
+@member_required
+def evaluation_void(request, pk: int):
+    ev = get_object_or_404(Evaluation, pk=pk, is_active=True)
+    if not is_office(request.user):
+        raise PermissionDenied("只有统筹办可以作废评估。")
+    try:
+        services.void(request.user, ev, request.POST.get("reason", ""))
+    except services.EvaluationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, f"“{ev.name}”已作废：不再列入评估列表，原结果和作废原因保留可查。")
+    return redirect("evaluation-detail", ev.pk)

@@ -191,8 +191,15 @@ def _notify_reporter(dv: DataValue, title: str, body: str) -> None:
     from newinfra.supervision.notices import notify
 
     if dv.reporting_org_id:
+        # A returned value is corrected on the report page; each decision is its own event.
+        page = "report/" if dv.status == ValueStatus.RETURNED else ""
+        version = dv.history.values_list("history_id", flat=True).first()
         notify(
-            dv.reporting_org, title, body, f"/indicators/{dv.indicator_id}/", key=f"value:{dv.pk}:{dv.status}"
+            dv.reporting_org,
+            title,
+            body,
+            f"/indicators/{dv.indicator_id}/{page}",
+            key=f"value:{dv.pk}:{dv.status}:{version}",
         )
 
 

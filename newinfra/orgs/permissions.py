@@ -176,6 +176,8 @@ URL_AREAS: dict[str, Area | None] = {
     "value-decide": OFFICE_WORK,
     "indicator-profile": OFFICE_WORK,
     "order-new": OFFICE_WORK,
+    "order-batch": OFFICE_WORK,
+    "evaluation-void": OFFICE_WORK,
     "closure-decide": OFFICE_WORK,
     "geo-import": OFFICE_WORK,
     "geo-template": OFFICE_WORK,

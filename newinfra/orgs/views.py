@@ -10,7 +10,7 @@ from newinfra.plans.queries import tasks_with_units
 from newinfra.utilities.tables import query_without, sort_and_page, xlsx_response
 
 from .models import Organization, OrgKind
-from .permissions import member_required, responsible_ids, responsible_q
+from .permissions import member_required, membership, responsible_ids, responsible_q
 
 
 @member_required
@@ -68,7 +68,8 @@ def organization_detail(request, pk: int):
     ]
     collective = [t for t in tasks if t not in lead and t not in named]
     if request.GET.get("export") == "xlsx":
-        return ledger_xlsx(script=request.script, tasks=tasks)
+        m = membership(request.user)
+        return ledger_xlsx(script=request.script, tasks=tasks, made_by=m.organization.name if m else "")
     return render(
         request,
         "orgs/organization_detail.html",

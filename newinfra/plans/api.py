@@ -1,6 +1,5 @@
 """REST API of plans, sections, tasks, targets and indicators: serializers and viewsets together."""
 
-
 from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets

@@ -22,7 +22,9 @@ class TaskFilterSet(django_filters.FilterSet):
         method="filter_role", choices=[("lead", "牵头"), ("co", "参与")], label="牵头/参与"
     )
     q = django_filters.CharFilter(method="filter_text", label="文本搜索")
-    include_collective = django_filters.BooleanFilter(
+    # The ledger page sends 1 unless the user unticks it (a district sees 各区政府's tasks);
+    # the API widens only on request.
+    include_collective = django_filters.CharFilter(
         method="filter_noop", label="含集体单位的任务（如区政府含“各区政府”的任务）"
     )
     due_before = django_filters.DateFilter(
@@ -35,6 +37,16 @@ class TaskFilterSet(django_filters.FilterSet):
     class Meta:
         model = Task
         fields = ["plan", "section", "unit", "role", "q", "include_collective", "due_before", "due_after"]
+
+    @property
+    def collective_included(self) -> bool:
+        """The last value sent wins (the form sends a hidden 0 before the checkbox's 1)."""
+        values = self.data.getlist("include_collective") if hasattr(self.data, "getlist") else []
+        if not values and "include_collective" in self.data:
+            values = [self.data["include_collective"]]
+        if not values:
+            return False
+        return str(values[-1]).lower() not in ("0", "false", "no", "off", "")
 
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_unit
@@ -54,7 +66,7 @@ class TaskFilterSet(django_filters.FilterSet):
         from newinfra.orgs.permissions import responsible_q
 
         role = self.data.get("role")
-        collective = str(self.data.get("include_collective", "")).lower() in ("1", "true", "yes", "on")
+        collective = self.collective_included
         lead = (role == "lead") if role in ("lead", "co") else None
         return queryset.filter(responsible_q(org, collective, lead)).distinct()
 

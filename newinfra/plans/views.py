@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from newinfra.orgs.models import Organization
@@ -15,6 +16,7 @@ from newinfra.orgs.permissions import (
     responsible_ids,
     responsible_q,
 )
+from newinfra.supervision import sheet
 from newinfra.utilities import history
 from newinfra.utilities.tables import query_without, sort_and_page, xlsx_response
 
@@ -100,16 +102,27 @@ LEDGER_SORTS = {"plan": "plan__title", "number": "order", "title": "title", "dea
 def ledger(request):
     """任务分工台账: every task with its units, filterable, sortable, exportable."""
     qs = tasks_with_units()
-    f = TaskFilterSet(request.GET, queryset=qs)
+    params = request.GET.copy()
+    if "include_collective" not in params:
+        params["include_collective"] = "1"  # a unit's ledger includes its 各区政府 tasks by default
+    f = TaskFilterSet(params, queryset=qs)
     qs = f.qs
     plan_id = request.GET.get("plan")
     unit_value = request.GET.get("unit", "").strip()
     unit_org = organization_for(unit_value) if unit_value else None
+    plan = Plan.objects.filter(pk=plan_id, is_active=True).first() if plan_id and plan_id.isdigit() else None
     if request.GET.get("export") == "xlsx":
-        return ledger_xlsx(script=request.script, tasks=qs.order_by("plan_id", "order"))
+        m = membership(request.user)
+        return ledger_xlsx(
+            script=request.script,
+            tasks=qs.order_by("plan_id", "order"),
+            made_by=m.organization.name if m else "",
+            plan=plan,
+        )
     page, sort = sort_and_page(request, qs.order_by("plan_id", "order"), LEDGER_SORTS, "plan")
-    if sort == "plan":
-        page.object_list = list(page.object_list)
+    page.object_list = sheet.annotate(page.object_list, timezone.localdate())
+    if unit_org is not None:
+        _mark_collective(page.object_list, unit_org)
     sections = (
         Section.objects.filter(plan_id=plan_id).order_by("order") if plan_id and plan_id.isdigit() else []
     )
@@ -123,6 +136,8 @@ def ledger(request):
             "plans": Plan.objects.live(),
             "sections": sections,
             "unit_org": unit_org,
+            "include_collective": f.collective_included,
+            "light_rule": sheet.LIGHT_RULE,
             "unit_unknown": bool(unit_value) and unit_org is None,
             "organizations": Organization.objects.filter(live_responsibility_q(), is_active=True)
             .distinct()
@@ -173,6 +188,15 @@ def task_progress(request, pk: int):
     return redirect("task-detail", pk=pk)
 
 
+def _mark_collective(tasks, org) -> None:
+    """Flag the tasks the unit has only as one of 各区政府 / 市直职能部门."""
+    collective_ids = set(responsible_ids(org)) - {org.pk}
+    for task in tasks:
+        task.via_collective = not any(
+            r.organization_id == org.pk for r in task.active_responsibilities
+        ) and any(r.organization_id in collective_ids for r in task.active_responsibilities)
+
+
 @member_required
 def my_tasks(request):
     """The tasks the user's organisation answers for, named or through 各区政府 / 市直职能部门."""
@@ -181,11 +205,8 @@ def my_tasks(request):
     lead = (role == "lead") if role in ("lead", "co") else None
     qs = tasks_with_units().filter(responsible_q(m.organization, lead=lead)).distinct()
     page, sort = sort_and_page(request, qs.order_by("plan_id", "order"), LEDGER_SORTS, "plan")
-    collective_ids = set(responsible_ids(m.organization)) - {m.organization.pk}
-    for task in page.object_list:
-        task.via_collective = not any(
-            r.organization_id == m.organization.pk for r in task.active_responsibilities
-        ) and any(r.organization_id in collective_ids for r in task.active_responsibilities)
+    page.object_list = sheet.annotate(page.object_list, timezone.localdate())
+    _mark_collective(page.object_list, m.organization)
     return render(
         request,
         "plans/my_tasks.html",
@@ -194,6 +215,7 @@ def my_tasks(request):
             "sort": sort,
             "organization": m.organization,
             "role": role,
+            "light_rule": sheet.LIGHT_RULE,
             "query": query_without(request, "page", "sort"),
         },
     )

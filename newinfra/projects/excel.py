@@ -492,6 +492,7 @@ def import_dispatch(rows: list[dict], user, commit: bool) -> ImportResult:
     items.sort(key=lambda i: (i["project"].pk, i["month"]))
     timeline = {pid: dict(reps) for pid, reps in existing.items()}
     to_create, to_update = [], []
+    routed: list[DispatchReport] = []  # reports that route a problem to a unit anew
     today = timezone.localdate()
     for item in items:
         project, month, v = item["project"], item["month"], item["values"]
@@ -518,6 +519,8 @@ def import_dispatch(rows: list[dict], user, commit: bool) -> ImportResult:
         current = months.get(month)
         if current is not None and current.pk:
             changed = [f for f, val in v.items() if getattr(current, f) != val]
+            if "problem_unit" in changed and v.get("problem_unit") is not None:
+                routed.append(current)
             if changed:
                 for f in changed:
                     setattr(current, f, v[f])
@@ -529,6 +532,8 @@ def import_dispatch(rows: list[dict], user, commit: bool) -> ImportResult:
         else:
             current = DispatchReport(project=project, month=month, reported_by=user, **v)
             to_create.append(current)
+            if v.get("problem_unit") is not None:
+                routed.append(current)
             result.created += 1
         months[month] = current
         if len(result.preview) < 50:
@@ -580,7 +585,27 @@ def import_dispatch(rows: list[dict], user, commit: bool) -> ImportResult:
         for pid, years in touched.items():
             refresh_totals(by_pk[pid], years)
         bump()
+        _notify_routed(routed)
     return result
+
+
+def _notify_routed(reports) -> None:
+    """One notice per unit that an import routed problems to (one import is one event)."""
+    from newinfra.supervision.models import Notice
+    from newinfra.supervision.notices import notify
+
+    by_unit: dict[int, list] = {}
+    for r in reports:
+        by_unit.setdefault(r.problem_unit_id, []).append(r)
+    for rows in by_unit.values():
+        names = "、".join(dict.fromkeys(r.project.name for r in rows[:5]))
+        notify(
+            rows[0].problem_unit,
+            f"需协调解决的问题：{len(rows)}条（{names}{'等' if len(rows) > 5 else ''}）",
+            "\n".join(f"{r.project.name}（{r.month:%Y年%m月}）：{r.problems}" for r in rows[:20]),
+            "/projects/review/",
+            Notice.Kind.PROBLEM,
+        )
 
 
 def run_import(kind: str, data: bytes, user, commit: bool) -> ImportResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 
 from newinfra.orgs.models import Organization, OrgKind
 from newinfra.plans.models import Indicator, Task
@@ -96,7 +97,18 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["districts"].queryset = districts()
-        self.fields["competent"].queryset = competent_units()
+        # Only the units that can do a 初审 (district governments and the domains' departments),
+        # and none needed: left empty, it is proposed from the project's district and domain.
+        from .services import DOMAIN_DEPARTMENTS
+
+        self.fields["competent"].queryset = competent_units().filter(
+            Q(kind=OrgKind.DISTRICT) | Q(name__in=set(DOMAIN_DEPARTMENTS.values()))
+        )
+        self.fields["competent"].required = False
+        self.fields["competent"].empty_label = "按所在区和领域自动确定"
+        self.fields[
+            "competent"
+        ].help_text = "留空即可：只在一个区的项目由所在区政府初审，跨区项目由行业主管部门初审。"
         self.fields["tasks"].queryset = (
             Task.objects.live().select_related("plan").order_by("plan_id", "order")
         )
@@ -120,6 +132,18 @@ class ProjectForm(forms.ModelForm):
             self.add_error("planned_finish", "计划建成日期不能早于计划开工日期。")
         if bool(data.get("contribution_indicator")) != (data.get("contribution_amount") is not None):
             self.add_error("contribution_amount", "贡献指标和贡献量应同时填写。")
+        districts, domain = list(data.get("districts") or []), data.get("domain")
+        if domain and districts:
+            from .services import competent_candidates, propose_competent
+
+            chosen = data.get("competent")
+            if chosen is None:
+                data["competent"] = propose_competent(districts, domain)
+            elif chosen not in competent_candidates(districts, domain):
+                names = "、".join(o.name for o in competent_candidates(districts, domain))
+                self.add_error("competent", f"初审单位应为项目所在区政府或行业主管部门：{names}。")
+        elif data.get("competent") is None and "competent" not in self.errors:
+            self.add_error("competent", "请先选择所在区和领域，以确定初审单位。")
         return data
 
 

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from newinfra.orgs.models import Organization
 from newinfra.utilities.script import to_simplified
 
 from .models import Domain, FlagKind, Project, ProjectFlag, Stage, Status
 
-FILTERS = ("domain", "district", "stage", "status", "flag", "org", "inv_min", "inv_max", "q", "demo")
+FILTERS = (
+    "domain",
+    "district",
+    "stage",
+    "status",
+    "flag",
+    "org",
+    "inv_min",
+    "inv_max",
+    "q",
+    "demo",
+    "dispatch",
+)
 
 
 def _decimal(value) -> Decimal | None:
@@ -57,6 +71,9 @@ def filter_projects(qs, params) -> tuple[object, list[str]]:
         qs = qs.filter(Q(name__contains=v) | Q(code__contains=v) | Q(description__contains=v))
     if get("demo") in ("0", "1"):
         qs = qs.filter(is_demo=get("demo") == "1")
+    if get("dispatch") == "overdue":
+        due = last_due_month(timezone.localdate())
+        qs = dispatch_expected(qs).filter(Q(last_report_month__isnull=True) | Q(last_report_month__lt=due))
     return qs, errors
 
 
@@ -140,3 +157,58 @@ def statistics(qs, complement=None) -> dict:
         "by_district": by_district,
         "by_year": by_year,
     }
+
+
+# --- 月度调度 due and overdue ----------------------------------------------------------------------
+
+DISPATCH_DUE_DAY = 10  # a month's dispatch is due by the 10th of the next month
+# Projects that report every month: those under construction.
+DISPATCH_STAGES = (Stage.CONSTRUCTION,)
+
+
+def _next_month(d):
+    return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def dispatch_due_date(month):
+    """The day the report of ``month`` (its 1st) is due."""
+    return _next_month(month).replace(day=DISPATCH_DUE_DAY)
+
+
+def last_due_month(as_of):
+    """The latest month whose dispatch is already past due on ``as_of``."""
+    month = as_of.replace(day=1)
+    while dispatch_due_date(month) >= as_of:
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return month
+
+
+def dispatch_expected(qs=None):
+    """Admitted projects that owe a monthly dispatch."""
+    qs = Project.objects.active() if qs is None else qs
+    return qs.filter(status=Status.ADMITTED, stage__in=DISPATCH_STAGES)
+
+
+def overdue_dispatch(as_of, qs=None) -> list[tuple[Project, object, int]]:
+    """(project, first missing month, months missing) for projects whose 月度调度 is past due.
+
+    One query whatever the library's size: ``last_report_month`` is kept up to date by the dispatch.
+    """
+    due = last_due_month(as_of)
+    rows = (
+        dispatch_expected(qs)
+        .filter(Q(last_report_month__isnull=True) | Q(last_report_month__lt=due))
+        .select_related("declarant", "competent")
+        .order_by("competent_id", "last_report_month", "pk")
+    )
+    out = []
+    for p in rows:
+        if p.last_report_month:
+            first = _next_month(p.last_report_month)
+        else:
+            first = (p.admitted_on or as_of).replace(day=1)
+            if first > due:
+                first = due
+        months = (due.year - first.year) * 12 + due.month - first.month + 1
+        out.append((p, first, months))
+    return out

@@ -14,7 +14,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from newinfra.orgs.models import Organization, OrgKind
 from newinfra.orgs.permissions import membership
+from newinfra.supervision.models import Notice
+from newinfra.supervision.notices import notify, notify_office
 
 from . import permissions as perm
 from .models import (
@@ -22,6 +25,7 @@ from .models import (
     AdjustmentRequest,
     AnnualInvestment,
     DispatchReport,
+    Domain,
     Project,
     ProjectEvent,
     RollingConfirmation,
@@ -55,11 +59,61 @@ def _event(project, user, action, from_state="", to_state="", comment=""):
     )
 
 
+def _link(project) -> str:
+    return f"/projects/{project.pk}/"
+
+
+def _tell_declarant(project, event, title: str, body: str = "") -> None:
+    """One notice to the declaring unit for one step of its project."""
+    notify(
+        project.declarant,
+        title,
+        body,
+        _link(project),
+        Notice.Kind.PROJECT,
+        key=f"project:{project.pk}:event:{event.pk}",
+    )
+
+
 def _save(project, user, reason: str = ""):
     project._history_user = user
     if reason:
         project._change_reason = reason[:100]
     project.save()
+
+
+# --- who does the 初审 -----------------------------------------------------------------------------
+
+# The city department in charge of each domain (行业主管部门).
+DOMAIN_DEPARTMENTS = {
+    Domain.G5: "市工业和信息化局",
+    Domain.GIGABIT: "市工业和信息化局",
+    Domain.IOT: "市工业和信息化局",
+    Domain.IIOT: "市工业和信息化局",
+    Domain.DATACENTER: "市发展改革委",
+    Domain.AI: "市科技局",
+    Domain.BLOCKCHAIN: "市工业和信息化局",
+    Domain.TRANSPORT: "市交通运输局",
+    Domain.ENERGY: "市发展改革委",
+    Domain.CITY: "市政务服务数据管理局",
+    Domain.INNOVATION: "市科技局",
+    Domain.OTHER: "市发展改革委",
+}
+
+
+def competent_candidates(districts, domain: str) -> list[Organization]:
+    """Who may do a project's 初审: the government of each district it is in, and the domain's
+    department. The first is the proposal: the district for a project in one district, the
+    department for one across districts (or with none given)."""
+    govs = [d for d in districts if d.kind == OrgKind.DISTRICT and d.name != "各区政府"]
+    department = Organization.objects.resolve(DOMAIN_DEPARTMENTS.get(domain, "市发展改革委"))
+    ordered = govs + [department] if len(govs) == 1 else [department] + govs
+    return [o for o in dict.fromkeys(ordered) if o is not None]
+
+
+def propose_competent(districts, domain: str) -> Organization | None:
+    candidates = competent_candidates(districts, domain)
+    return candidates[0] if candidates else None
 
 
 def missing_for_submission(project: Project) -> list[str]:
@@ -91,7 +145,15 @@ def submit(project: Project, user, comment: str = "") -> Project:
     before = project.get_status_display()
     project.status = Status.SUBMITTED
     _save(project, user, "提交申报")
-    _event(project, user, A.SUBMIT, before, project.get_status_display(), comment)
+    event = _event(project, user, A.SUBMIT, before, project.get_status_display(), comment)
+    notify(
+        project.competent,
+        f"待初审：{project.name}（{project.declarant.name}）",
+        f"{project.declarant.name}提交了项目“{project.name}”，请进行初审。",
+        _link(project),
+        Notice.Kind.PROJECT,
+        key=f"project:{project.pk}:event:{event.pk}",
+    )
     return project
 
 
@@ -104,7 +166,7 @@ def first_review(project: Project, user, approve: bool, comment: str = "") -> Pr
     before = project.get_status_display()
     project.status = Status.FIRST_REVIEWED if approve else Status.RETURNED
     _save(project, user, "初审")
-    _event(
+    event = _event(
         project,
         user,
         A.FIRST_APPROVE if approve else A.FIRST_RETURN,
@@ -112,6 +174,16 @@ def first_review(project: Project, user, approve: bool, comment: str = "") -> Pr
         project.get_status_display(),
         comment,
     )
+    if approve:
+        notify_office(
+            f"待复核：{project.name}（{project.competent.name}已初审通过）",
+            comment,
+            _link(project),
+            Notice.Kind.PROJECT,
+            key=f"project:{project.pk}:event:{event.pk}",
+        )
+    else:
+        _tell_declarant(project, event, f"项目“{project.name}”初审退回修改", comment)
     return project
 
 
@@ -135,7 +207,9 @@ def office_review(project: Project, user, decision: str, comment: str = "") -> P
     else:
         project.status, action = Status.REJECTED, A.REJECT
     _save(project, user, "复核")
-    _event(project, user, action, before, project.get_status_display(), comment)
+    event = _event(project, user, action, before, project.get_status_display(), comment)
+    outcome = {A.ADMIT: "已入库", A.OFFICE_RETURN: "复核退回修改", A.REJECT: "不予入库"}[action]
+    _tell_declarant(project, event, f"项目“{project.name}”{outcome}", comment)
     return project
 
 
@@ -271,7 +345,10 @@ def decide_adjustment(
     adjustment.decision_comment = comment.strip()
     adjustment._history_user = user
     adjustment.save()
-    _event(project, user, A.ADJUST_APPROVE if approve else A.ADJUST_REJECT, "", "", comment)
+    event = _event(project, user, A.ADJUST_APPROVE if approve else A.ADJUST_REJECT, "", "", comment)
+    _tell_declarant(
+        project, event, f"项目“{project.name}”的调整申请{'已批准' if approve else '未获批准'}", comment
+    )
     return adjustment
 
 
@@ -401,6 +478,7 @@ def save_dispatch(project: Project, user, month, data: dict, check_permission: b
     report = DispatchReport.objects.filter(project=project, month=month).first() or DispatchReport(
         project=project, month=month
     )
+    routed_before = report.problem_unit_id
     for field in (
         "invested_month",
         "invested_cumulative",
@@ -415,6 +493,15 @@ def save_dispatch(project: Project, user, month, data: dict, check_permission: b
     report.reported_by = user
     report._history_user = user
     report.save()
+    if report.problem_unit_id and report.problem_unit_id != routed_before and not report.problem_resolved:
+        notify(
+            report.problem_unit,
+            f"需协调解决的问题：{project.name}（{month:%Y年%m月}）",
+            report.problems,
+            _link(project),
+            Notice.Kind.PROBLEM,
+            key=f"problem:{report.pk}:{report.problem_unit_id}",
+        )
     refresh_totals(project, {month.year})
     bump()
     return report

@@ -23,6 +23,8 @@ class Notice(models.Model):
         REVIEW = "review", "审核结果"
         CLOSURE = "closure", "销号"
         ASSIGNMENT = "assignment", "任务下达"
+        PROJECT = "project", "项目办理"
+        PROBLEM = "problem", "问题协调"
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.REVIEW)
@@ -43,6 +45,26 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NoticeSetting(models.Model):
+    """How a user wants notices by e-mail: one per notice, one digest a day, or none."""
+
+    class Email(models.TextChoices):
+        EACH = "each", "每条通知发一封邮件"
+        DIGEST = "digest", "每日汇总为一封邮件"
+        OFF = "off", "不发邮件（只在平台内查看）"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_setting"
+    )
+    email = models.CharField("邮件提醒", max_length=10, choices=Email.choices, default=Email.EACH)
+    digest_sent_at = models.DateTimeField("上次汇总时间", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "通知设置"
+        verbose_name_plural = "通知设置"
 
 
 class TaskStatus(models.TextChoices):
@@ -113,11 +135,18 @@ class SupervisionOrder(models.Model):
     class State(models.TextChoices):
         OPEN = "open", "待反馈"
         ANSWERED = "answered", "已反馈"
+        RETURNED = "returned", "退回重办"
         CLOSED = "closed", "已办结"
+
+    # The states in which the unit owes an answer.
+    AWAITING_UNIT = (State.OPEN, State.RETURNED)
 
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
     indicator = models.ForeignKey(
         Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
     )
     organization = models.ForeignKey(
         Organization, verbose_name="督办单位", on_delete=models.PROTECT, related_name="orders"
@@ -135,11 +164,23 @@ class SupervisionOrder(models.Model):
         ordering = ["-issued_at"]
 
     def __str__(self) -> str:
-        return f"督办：{self.task or self.indicator}"
+        return f"督办：{self.subject}"
+
+    @property
+    def subject(self):
+        return self.task or self.indicator or self.project or "督办事项"
 
 
 class Feedback(models.Model):
+    """One entry of an order's thread: the unit's answer, or the office's 办结意见 or 退回重办."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", "反馈"
+        RETURN = "return", "退回重办"
+        CLOSE = "close", "办结意见"
+
     order = models.ForeignKey(SupervisionOrder, on_delete=models.PROTECT, related_name="feedback")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.ANSWER)
     text = models.TextField("反馈内容")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from newinfra.indicators.models import (
@@ -19,7 +19,7 @@ from newinfra.indicators.models import (
 from newinfra.indicators.queries import REPORTED, overdue_periods
 from newinfra.orgs.models import Organization, Role
 from newinfra.orgs.permissions import can_change_task, is_office, membership
-from newinfra.plans.models import Responsibility, Task
+from newinfra.plans.models import Responsibility, Target, Task
 
 from .models import (
     ClosureRequest,
@@ -31,7 +31,7 @@ from .models import (
     TaskState,
     TaskStatus,
 )
-from .notices import notify
+from .notices import notify, notify_office
 
 TASK_GRACE_DAYS = 15  # progress on each task is due 15 days after each quarter
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -107,17 +107,21 @@ def post_progress(
 # --- 督办 and 反馈 ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def issue_order(user, organization: Organization, text: str, respond_by: dt.date, task=None, indicator=None):
-    if not is_office(user):
-        raise SupervisionError("只有统筹办可以发出督办通知。")
+def _order_link(order) -> str:
+    return f"/supervision/orders/{order.pk}/"
+
+
+def _new_order(user, organization, text, respond_by, task=None, indicator=None, project=None):
     if not (text or "").strip():
         raise SupervisionError("请填写督办事项。")
-    if respond_by < timezone.localdate():
+    if respond_by is None or respond_by < timezone.localdate():
         raise SupervisionError("反馈期限不能早于今天。")
+    if organization is None:
+        raise SupervisionError("请选择督办单位。")
     order = SupervisionOrder(
         task=task,
         indicator=indicator,
+        project=project,
         organization=organization,
         text=text.strip(),
         respond_by=respond_by,
@@ -125,16 +129,58 @@ def issue_order(user, organization: Organization, text: str, respond_by: dt.date
     )
     order._history_user = user
     order.save()
-    subject = task or indicator
+    return order
+
+
+@transaction.atomic
+def issue_order(
+    user, organization: Organization, text: str, respond_by: dt.date, task=None, indicator=None, project=None
+):
+    if not is_office(user):
+        raise SupervisionError("只有统筹办可以发出督办通知。")
+    order = _new_order(user, organization, text, respond_by, task, indicator, project)
     notify(
         organization,
-        f"督办通知：{subject}",
-        f"{text.strip()}\n请于{respond_by:%Y年%m月%d日}前反馈。",
-        f"/supervision/orders/{order.pk}/",
+        f"督办通知：{order.subject}",
+        f"{order.text}\n请于{respond_by:%Y年%m月%d日}前反馈。",
+        _order_link(order),
         Notice.Kind.ORDER,
         key=f"order:{order.pk}",
     )
     return order
+
+
+@transaction.atomic
+def issue_batch(user, items: list, respond_by: dt.date) -> list[SupervisionOrder]:
+    """批量督办: one order per overdue item, one notice per unit listing its orders.
+
+    ``items`` are ``OverdueItem``s (see ``overdue_items``); all are issued or none.
+    """
+    if not is_office(user):
+        raise SupervisionError("只有统筹办可以发出督办通知。")
+    if not items:
+        raise SupervisionError("没有选择需要督办的逾期事项。")
+    orders = [
+        _new_order(user, i.organization, i.order_text, respond_by, i.task, i.indicator, i.project)
+        for i in items
+    ]
+    by_unit: dict[int, list[SupervisionOrder]] = {}
+    for o in orders:
+        by_unit.setdefault(o.organization_id, []).append(o)
+    for unit_orders in by_unit.values():
+        first = unit_orders[0]
+        notify(
+            first.organization,
+            f"督办通知：{len(unit_orders)}项逾期事项"
+            if len(unit_orders) > 1
+            else f"督办通知：{first.subject}",
+            "\n".join(f"{n}. {o.text}" for n, o in enumerate(unit_orders, 1))
+            + f"\n请于{respond_by:%Y年%m月%d日}前逐项反馈。",
+            "/supervision/#orders" if len(unit_orders) > 1 else _order_link(first),
+            Notice.Kind.ORDER,
+            key=f"order:{first.pk}",
+        )
+    return orders
 
 
 @transaction.atomic
@@ -154,26 +200,55 @@ def answer_order(user, order: SupervisionOrder, text: str, files=()) -> Feedback
     order.state = SupervisionOrder.State.ANSWERED
     order._history_user = user
     order.save()
-    office = Organization.objects.filter(members__role=Role.OFFICE).first()
-    if office:
-        notify(
-            office,
-            f"督办反馈：{order.task or order.indicator}（{m.organization.name}）",
-            text.strip(),
-            f"/supervision/orders/{order.pk}/",
-            Notice.Kind.FEEDBACK,
-            key=f"feedback:{fb.pk}",
-        )
+    notify_office(
+        f"督办反馈：{order.subject}（{m.organization.name}）",
+        text.strip(),
+        _order_link(order),
+        Notice.Kind.FEEDBACK,
+        key=f"feedback:{fb.pk}",
+    )
     return fb
 
 
 @transaction.atomic
-def close_order(user, order: SupervisionOrder) -> SupervisionOrder:
+def close_order(user, order: SupervisionOrder, comment: str = "", send_back: bool = False, respond_by=None):
+    """The office 办结 an order with its 办结意见, or sends the work back (退回重办) with a new date."""
     if not is_office(user):
         raise SupervisionError("只有统筹办可以办结督办事项。")
-    order.state = SupervisionOrder.State.CLOSED
+    if order.state == SupervisionOrder.State.CLOSED:
+        raise SupervisionError("此督办事项已办结。")
+    comment = (comment or "").strip()
+    if not comment:
+        raise SupervisionError("退回重办时请写明需要重办的内容。" if send_back else "请填写办结意见。")
+    if send_back:
+        if order.state != SupervisionOrder.State.ANSWERED:
+            raise SupervisionError("被督办单位反馈后才能退回重办。")
+        if respond_by is None or respond_by < timezone.localdate():
+            raise SupervisionError("退回重办时请给出不早于今天的反馈期限。")
+    m = membership(user)
+    entry = Feedback(
+        order=order,
+        kind=Feedback.Kind.RETURN if send_back else Feedback.Kind.CLOSE,
+        text=comment,
+        organization=m.organization if m else order.organization,
+        user=user,
+    )
+    entry._history_user = user
+    entry.save()
+    if send_back:
+        order.state, order.respond_by = SupervisionOrder.State.RETURNED, respond_by
+    else:
+        order.state = SupervisionOrder.State.CLOSED
     order._history_user = user
     order.save()
+    notify(
+        order.organization,
+        f"{'督办事项退回重办' if send_back else '督办事项已办结'}：{order.subject}",
+        comment + (f"\n请于{respond_by:%Y年%m月%d日}前重新反馈。" if send_back else ""),
+        _order_link(order),
+        Notice.Kind.ORDER,
+        key=f"order:{order.pk}:{entry.kind}:{entry.pk}",
+    )
     return order
 
 
@@ -196,6 +271,13 @@ def request_closure(user, task: Task, text: str) -> ClosureRequest:
     )
     req._history_user = user
     req.save()
+    notify_office(
+        f"待审批销号：{task.number}. {task.title[:40]}（{req.organization.name}）",
+        req.text,
+        f"/tasks/{task.pk}/",
+        Notice.Kind.CLOSURE,
+        key=f"closure:{req.pk}:requested",
+    )
     return req
 
 
@@ -233,8 +315,16 @@ def decide_closure(user, req: ClosureRequest, approve: bool, comment: str = "") 
 def overdue_values(as_of: dt.date) -> list[tuple[IndicatorProfile, dt.date]]:
     """(profile, period) whose city value is due and neither submitted nor approved."""
     out = []
-    profiles = IndicatorProfile.objects.filter(responsible__isnull=False).select_related(
-        "indicator", "responsible"
+    profiles = (
+        IndicatorProfile.objects.filter(responsible__isnull=False)
+        .select_related("indicator", "responsible")
+        .prefetch_related(
+            Prefetch(
+                "indicator__targets",
+                queryset=Target.objects.live().select_related("plan"),
+                to_attr="live_targets",
+            )
+        )
     )
     reported: dict[int, set] = {}
     for ind, period in DataValue.objects.filter(district__isnull=True, status__in=REPORTED).values_list(
@@ -242,7 +332,7 @@ def overdue_values(as_of: dt.date) -> list[tuple[IndicatorProfile, dt.date]]:
     ):
         reported.setdefault(ind, set()).add(period)
     for profile in profiles:
-        targets = list(profile.indicator.targets.live().select_related("plan"))
+        targets = profile.indicator.live_targets
         if not targets:
             continue
         start = min(t.plan.period_start or 2020 for t in targets)
@@ -292,7 +382,7 @@ def overdue_tasks(as_of: dt.date) -> list[tuple[Task, Organization, dt.date]]:
 def remind(as_of: dt.date | None = None) -> dict:
     """Send one notice (and e-mail) per overdue report; returns counts. Safe to run every day."""
     as_of = as_of or timezone.localdate()
-    sent = {"values": 0, "tasks": 0, "orders": 0}
+    sent = {"values": 0, "tasks": 0, "dispatch": 0, "orders": 0}
     for profile, period in overdue_values(as_of):
         if profile.due_date(period) < as_of - dt.timedelta(days=REMIND_WITHIN_DAYS):
             continue  # a year past due, a reminder helps nobody; the light stays red
@@ -316,14 +406,31 @@ def remind(as_of: dt.date | None = None) -> dict:
             key=f"overdue:task:{task.pk}:{org.pk}:{quarter}",
         ):
             sent["tasks"] += 1
-    for order in SupervisionOrder.objects.filter(state=SupervisionOrder.State.OPEN, respond_by__lt=as_of):
+    from newinfra.projects.queries import dispatch_due_date, overdue_dispatch
+
+    for project, first, months in overdue_dispatch(as_of):
+        due = dispatch_due_date(first)
+        if due < as_of - dt.timedelta(days=REMIND_WITHIN_DAYS):
+            continue
+        if notify(
+            project.declarant,
+            f"月度调度逾期未报：{project.name}（{first:%Y年%m月}起）",
+            f"{first:%Y年%m月}的月度调度应于{due:%Y年%m月%d日}前填报，目前已有{months}个月未报。",
+            f"/projects/{project.pk}/dispatch/",
+            Notice.Kind.REMINDER,
+            key=f"overdue:dispatch:{project.pk}:{first}",
+        ):
+            sent["dispatch"] += 1
+    for order in SupervisionOrder.objects.filter(
+        state__in=SupervisionOrder.AWAITING_UNIT, respond_by__lt=as_of
+    ).select_related("task", "indicator", "project", "organization"):
         if notify(
             order.organization,
-            f"督办事项逾期未反馈：{order.task or order.indicator}",
+            f"督办事项逾期未反馈：{order.subject}",
             order.text,
             f"/supervision/orders/{order.pk}/",
             Notice.Kind.REMINDER,
-            key=f"overdue:order:{order.pk}",
+            key=f"overdue:order:{order.pk}:{order.respond_by}",
         ):
             sent["orders"] += 1
     return sent

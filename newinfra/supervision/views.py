@@ -9,18 +9,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from newinfra.indicators.models import Frequency, period_label
 from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import is_office, member_required, membership, sees_city_wide
 from newinfra.plans.models import Indicator, Task
 from newinfra.utilities import history
 from newinfra.utilities.tables import xlsx_response
 
-from . import services
-from .models import ClosureRequest, Notice, SupervisionOrder
+from . import overdue, services
+from .models import ClosureRequest, Notice, NoticeSetting, SupervisionOrder
 
 
 @member_required
@@ -29,12 +29,13 @@ def overview(request):
     m = membership(request.user)
     office = is_office(request.user)
     city_wide = sees_city_wide(request.user)  # the office and leaders: every unit's rows
-    values = services.overdue_values(today)
-    tasks = services.overdue_tasks(today)
-    if not city_wide and m:
-        values = [(p, d) for p, d in values if p.responsible_id == m.organization_id]
-        tasks = [(t, o, q) for t, o, q in tasks if o.pk == m.organization_id]
-    orders = SupervisionOrder.objects.select_related("task", "indicator", "organization")
+    unit = None if city_wide or m is None else m.organization
+    items = overdue.overdue_items(today, unit)
+    if not city_wide and m is None:
+        items = []
+    values = [i for i in items if i.kind == "value"]
+    tasks = [i for i in items if i.kind == "task"]
+    orders = SupervisionOrder.objects.select_related("task", "indicator", "project", "organization")
     if not city_wide:
         orders = orders.filter(organization=m.organization) if m else orders.none()
     closures = ClosureRequest.objects.filter(state=ClosureRequest.State.PENDING).select_related(
@@ -47,41 +48,49 @@ def overview(request):
         return xlsx_response(
             "逾期未报指标数据.xlsx",
             "逾期未报指标数据",
-            ["指标", "报告期", "报送期限", "报送单位"],
-            [
-                [
-                    p.indicator.name,
-                    period_label(d, p.frequency),
-                    p.due_date(d).isoformat(),
-                    p.responsible.name,
-                ]
-                for p, d in values
-            ],
-            [30, 16, 12, 24],
+            ["指标", "报告期", "报送期限", "逾期天数", "报送单位"],
+            [[i.subject, i.period, i.due.isoformat(), i.days, i.organization.name] for i in values],
+            [30, 16, 12, 10, 24],
             request.script,
         )
     if export == "tasks":
         return xlsx_response(
             "逾期未报进展任务.xlsx",
             "逾期未报进展任务",
-            ["规划", "序号", "任务", "报送单位", "季度"],
+            ["规划", "序号", "任务", "报送单位", "季度", "逾期天数"],
             [
-                [t.plan.title, t.number, t.title, o.name, period_label(q, Frequency.QUARTER)]
-                for t, o, q in tasks
+                [i.task.plan.title, i.task.number, i.task.title, i.organization.name, i.period, i.days]
+                for i in tasks
             ],
-            [30, 6, 30, 24, 16],
+            [30, 6, 30, 24, 16, 10],
+            request.script,
+        )
+    if export == "overdue":
+        return xlsx_response(
+            "逾期事项.xlsx",
+            "逾期事项",
+            ["单位", "类别", "事项", "报告期", "报送期限", "逾期天数", "督办"],
+            [
+                [i.organization.name, i.kind_label, i.subject, i.period, i.due.isoformat(), i.days]
+                + ["已督办" if i.open_order else ""]
+                for g in overdue.by_unit(items)
+                for i in g.items
+            ],
+            [24, 10, 40, 16, 12, 10, 8],
             request.script,
         )
     return render(
         request,
         "supervision/overview.html",
         {
-            "values": [(p, d, period_label(d, p.frequency), p.due_date(d)) for p, d in values],
-            "tasks": [(t, o, period_label(q, Frequency.QUARTER)) for t, o, q in tasks],
+            "groups": overdue.by_unit(items),
+            "overdue_count": len(items),
             "orders": orders[:200],
             "closures": closures[:200],
             "office": office,
+            "city_wide": city_wide,
             "today": today,
+            "order_by": today + dt.timedelta(days=overdue.ORDER_DAYS),
         },
     )
 
@@ -90,6 +99,17 @@ def overview(request):
 def notices(request):
     m = membership(request.user)
     items = Notice.objects.filter(organization=m.organization) if m else Notice.objects.none()
+    setting = NoticeSetting.objects.filter(user=request.user).first() or NoticeSetting(user=request.user)
+    if request.method == "POST" and request.POST.get("email"):
+        choice = request.POST["email"]
+        if choice not in NoticeSetting.Email.values:
+            messages.error(request, "请选择邮件提醒方式。")
+        else:
+            setting.email = choice
+            setting._history_user = request.user
+            setting.save()
+            messages.success(request, f"邮件提醒已设为：{setting.get_email_display()}。")
+        return redirect("notices")
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("notice") if i.isdigit()]
         scope = items.filter(read_at__isnull=True)
@@ -101,28 +121,40 @@ def notices(request):
     return render(
         request,
         "supervision/notices.html",
-        {"items": items[:300], "unread": items.filter(read_at__isnull=True).count()},
+        {
+            "items": items[:300],
+            "unread": items.filter(read_at__isnull=True).count(),
+            "setting": setting,
+            "email_choices": NoticeSetting.Email.choices,
+        },
     )
 
 
 class OrderForm(forms.Form):
     organization = forms.ModelChoiceField(
-        label="督办单位", queryset=Organization.objects.filter(is_active=True)
+        label="督办单位",
+        queryset=Organization.objects.filter(is_active=True),
+        error_messages={"required": "请选择督办单位。"},
     )
-    text = forms.CharField(label="督办事项", widget=forms.Textarea(attrs={"rows": 4}))
-    respond_by = forms.DateField(label="反馈期限", widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(
+        label="督办事项",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写督办事项。"},
+    )
+    respond_by = forms.DateField(
+        label="反馈期限",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写反馈期限。", "invalid": "反馈期限应为日期，例如 2026-12-31。"},
+    )
 
 
-@member_required
-def order_new(request):
-    if not is_office(request.user):
-        raise PermissionDenied("只有统筹办可以发出督办通知。")
-    task = Task.objects.live().filter(pk=request.GET.get("task") or request.POST.get("task") or 0).first()
-    indicator = Indicator.objects.filter(
-        pk=request.GET.get("indicator") or request.POST.get("indicator") or 0
-    ).first()
-    initial = {"respond_by": timezone.localdate() + dt.timedelta(days=10)}
-    if task:
+def _order_initial(task, indicator, project, item) -> dict:
+    """What a 督办 about this subject says by default: the unit, the text and the date."""
+    today = timezone.localdate()
+    initial = {"respond_by": today + dt.timedelta(days=overdue.ORDER_DAYS)}
+    if item is not None:
+        initial.update(organization=item.organization.pk, text=item.order_text)
+    elif task:
         lead = (
             task.responsibilities.filter(is_active=True, is_lead=True).first()
             or task.responsibilities.filter(is_active=True).first()
@@ -130,7 +162,40 @@ def order_new(request):
         if lead:
             initial["organization"] = lead.organization_id
         initial["text"] = f"任务“{task.number}. {task.title}”推进滞后，请说明原因并提出整改措施。"
-    form = OrderForm(request.POST or None, initial=initial)
+    elif indicator:
+        profile = getattr(indicator, "profile", None)
+        if profile and profile.responsible_id:
+            initial["organization"] = profile.responsible_id
+        initial["text"] = f"指标“{indicator.name}”数据报送滞后，请尽快报送并说明原因。"
+    elif project:
+        initial["organization"] = project.competent_id
+        initial["text"] = (
+            f"项目“{project.name}”（{project.declarant.name}）月度调度未按时填报，请督促填报并说明原因。"
+        )
+    return initial
+
+
+@member_required
+def order_new(request):
+    from newinfra.projects.models import Project
+
+    if not is_office(request.user):
+        raise PermissionDenied("只有统筹办可以发出督办通知。")
+    data = request.POST if request.method == "POST" else request.GET
+    item = None
+    if key := data.get("item"):
+        found = overdue.find_items(timezone.localdate(), [key])
+        item = found[0] if found else None
+        if item is None and request.method == "GET":
+            messages.info(request, "该事项已不再逾期，请直接填写督办内容。")
+    task = item.task if item else Task.objects.live().filter(pk=_int(data.get("task"))).first()
+    indicator = item.indicator if item else Indicator.objects.filter(pk=_int(data.get("indicator"))).first()
+    project = (
+        item.project
+        if item
+        else Project.objects.filter(pk=_int(data.get("project"))).select_related("declarant").first()
+    )
+    form = OrderForm(request.POST or None, initial=_order_initial(task, indicator, project, item))
     if request.method == "POST" and form.is_valid():
         try:
             order = services.issue_order(
@@ -140,21 +205,64 @@ def order_new(request):
                 form.cleaned_data["respond_by"],
                 task,
                 indicator,
+                project,
             )
         except services.SupervisionError as exc:
             for m in exc.messages:
                 form.add_error(None, m)
         else:
-            messages.success(request, "督办通知已发出。")
+            messages.success(
+                request, f"督办通知已发给{order.organization.name}，请于{order.respond_by:%m月%d日}前反馈。"
+            )
             return redirect("order-detail", order.pk)
     return render(
-        request, "supervision/order_form.html", {"form": form, "task": task, "indicator": indicator}
+        request,
+        "supervision/order_form.html",
+        {"form": form, "task": task, "indicator": indicator, "project": project, "item": item},
     )
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
+
+
+@require_POST
+@member_required
+def order_batch(request):
+    """批量督办: every overdue item of a unit (not yet pressed) gets its order, the unit one notice."""
+    if not is_office(request.user):
+        raise PermissionDenied("只有统筹办可以发出督办通知。")
+    today = timezone.localdate()
+    try:
+        respond_by = dt.date.fromisoformat(request.POST.get("respond_by", ""))
+    except ValueError:
+        messages.error(request, "请填写反馈期限，例如 2026-12-31。")
+        return redirect("supervision")
+    items = overdue.overdue_items(today)
+    keys = set(request.POST.getlist("item"))
+    unit = _int(request.POST.get("unit"))
+    chosen = [
+        i
+        for i in items
+        if not i.open_order and ((keys and i.key in keys) or (not keys and i.organization.pk == unit))
+    ]
+    try:
+        orders = services.issue_batch(request.user, chosen, respond_by)
+    except services.SupervisionError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return redirect("supervision")
+    units = {o.organization.name for o in orders}
+    messages.success(
+        request, f"已向{'、'.join(sorted(units))}发出{len(orders)}项督办，反馈期限{respond_by:%Y年%m月%d日}。"
+    )
+    return redirect(reverse("supervision") + (f"#unit-{unit}" if unit else ""))
 
 
 def _visible_order(user, pk) -> SupervisionOrder:
     order = get_object_or_404(
-        SupervisionOrder.objects.select_related("task", "indicator", "organization", "issued_by"), pk=pk
+        SupervisionOrder.objects.select_related("task", "indicator", "project", "organization", "issued_by"),
+        pk=pk,
     )
     m = membership(user)
     if not (is_office(user) or (m and (m.organization_id == order.organization_id or m.role == "leader"))):
@@ -166,15 +274,33 @@ def _visible_order(user, pk) -> SupervisionOrder:
 def order_detail(request, pk: int):
     order = _visible_order(request.user, pk)
     if request.method == "POST":
+        action = request.POST.get("action")
         try:
-            if request.POST.get("action") == "close":
-                services.close_order(request.user, order)
-                messages.success(request, "督办事项已办结：被督办单位不能再提交反馈。")
+            if action in ("close", "send_back"):
+                respond_by = None
+                if action == "send_back":
+                    try:
+                        respond_by = dt.date.fromisoformat(request.POST.get("respond_by", ""))
+                    except ValueError:
+                        respond_by = None
+                services.close_order(
+                    request.user,
+                    order,
+                    request.POST.get("comment", ""),
+                    send_back=action == "send_back",
+                    respond_by=respond_by,
+                )
+                messages.success(
+                    request,
+                    "督办事项已办结，已通知被督办单位。"
+                    if action == "close"
+                    else f"已退回重办，{order.organization.name}须于{order.respond_by:%m月%d日}前重新反馈。",
+                )
             else:
                 services.answer_order(
                     request.user, order, request.POST.get("text", ""), request.FILES.getlist("files")
                 )
-                messages.success(request, "反馈已提交。")
+                messages.success(request, "反馈已提交，等待统筹办办结。")
         except services.SupervisionError as exc:
             for m in exc.messages:
                 messages.error(request, m)
@@ -190,6 +316,9 @@ def order_detail(request, pk: int):
             and m.organization_id == order.organization_id
             and order.state != SupervisionOrder.State.CLOSED,
             "can_close": is_office(request.user) and order.state != SupervisionOrder.State.CLOSED,
+            "can_send_back": is_office(request.user) and order.state == SupervisionOrder.State.ANSWERED,
+            "send_back_by": timezone.localdate() + dt.timedelta(days=overdue.ORDER_DAYS),
+            "today": timezone.localdate(),
             "changes": history.changes(order.history.all()),
         },
     )

@@ -25,7 +25,16 @@ def set_script(request, script: str):
 
 @member_required
 def home(request):
+    """Each role's workplace: its to-dos first; the leader, who acts on nothing, sees the city."""
+    from newinfra.orgs.models import Role
+
+    from .dashboards import overview
+    from .todos import todos_for
+
     m = membership(request.user)
+    if m is not None and m.role == Role.LEADER and not is_office(request.user):
+        return overview(request)
+    todos = todos_for(request.user)
     my_tasks = (
         tasks_with_units().filter(
             responsibilities__organization=m.organization, responsibilities__is_active=True
@@ -41,6 +50,8 @@ def home(request):
         request,
         "web/home.html",
         {
+            "todos": todos,
+            "todo_total": sum(t.count for t in todos),
             "plans": plans,
             "my_task_count": my_tasks.distinct().count() if m else 0,
             "organization_count": Organization.objects.filter(live_responsibility_q(), is_active=True)
@@ -63,28 +74,16 @@ def _light_tiles() -> dict:
 
 
 def _project_tiles(user) -> dict:
-    """The library's size as the user sees it, and what waits for the user's organisation."""
+    """The library's size as the user sees it (what waits for the user is in the to-dos)."""
     from django.db.models import Sum
 
-    from newinfra.orgs.models import Role
-    from newinfra.projects.models import AdjustmentRequest, Status
     from newinfra.projects.permissions import visible_projects
 
     visible = visible_projects(user)
     totals = visible.aggregate(n=Count("id"), investment=Sum("total_investment"))
-    m = membership(user)
-    todo = 0
-    if is_office(user):
-        todo = visible.filter(status=Status.FIRST_REVIEWED).count()
-        todo += AdjustmentRequest.objects.filter(state=AdjustmentRequest.State.PENDING).count()
-    elif m and m.role == Role.RESPONSIBLE:
-        todo = visible.filter(status=Status.SUBMITTED, competent=m.organization).count()
-    elif m and m.role == Role.DECLARANT:
-        todo = visible.filter(status=Status.RETURNED).count()
     return {
         "project_count": totals["n"],
         "project_investment": totals["investment"] or 0,
-        "project_todo": todo,
     }
 
 

@@ -37,13 +37,13 @@ def test_a_missed_due_date_turns_red_reminds_the_unit_and_turns_green_once_appro
     page.goto(f"{page.base}/notices/")
     assert "浏览器测试充电站" in page.locator("#notice-table").inner_text()
     page.goto(f"{page.base}/supervision/")
-    overdue = page.locator("#overdue-values tbody tr", has_text="浏览器测试充电站")
+    overdue = page.locator("#overdue tr[data-kind=value]", has_text="浏览器测试充电站")
     periods = overdue.count()
     assert periods >= 1
     # Report every overdue month (the target is 100; the last value meets it).
     for i in range(periods):
         page.goto(f"{page.base}/supervision/")
-        page.locator("#overdue-values tbody tr", has_text="浏览器测试充电站").first.locator(
+        page.locator("#overdue tr[data-kind=value]", has_text="浏览器测试充电站").first.locator(
             "text=报送"
         ).click()
         page.fill("#report-form input[name=value_city]", str(100 + i))

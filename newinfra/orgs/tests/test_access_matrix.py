@@ -84,6 +84,8 @@ URLS: dict[str, tuple[str, str | None]] = {
     "dashboard-unit": ("gongxin-unit", "gongxin"),
     "supervision": ("government", None),
     "order-new": ("office", None),
+    "order-batch": ("office", None),
+    "evaluation-void": ("office", "evaluation"),
     "order-detail": ("gongxin-unit", "order"),
     "task-post-progress": ("units", "task"),
     "task-closure": ("units", "task"),

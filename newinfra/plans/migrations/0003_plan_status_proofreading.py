@@ -44,7 +44,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicaltarget",
             name="flags",
-            field=models.JSONField(blank=True, default=list, help_text="解析时没有把握的地方", verbose_name="待核实"),
+            field=models.JSONField(
+                blank=True, default=list, help_text="解析时没有把握的地方", verbose_name="待核实"
+            ),
         ),
         migrations.AddField(
             model_name="historicaltarget",
@@ -94,7 +96,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="target",
             name="flags",
-            field=models.JSONField(blank=True, default=list, help_text="解析时没有把握的地方", verbose_name="待核实"),
+            field=models.JSONField(
+                blank=True, default=list, help_text="解析时没有把握的地方", verbose_name="待核实"
+            ),
         ),
         migrations.AddField(
             model_name="target",

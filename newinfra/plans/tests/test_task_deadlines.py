@@ -149,9 +149,9 @@ def test_ledger_shows_and_sorts_by_the_deadline_date_and_exports_it():
     assert dated and dated == sorted(dated, reverse=True)
     r = client.get(f"/ledger/?plan={plan.pk}&export=xlsx")
     ws = load_workbook(io.BytesIO(r.content)).active
-    header = [c.value for c in ws[1]]
-    assert header[7:9] == ["完成时限", "完成日期"]
-    rows = {(row[1], row[7], row[8]) for row in ws.iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in ws[3]]  # under the title and the 截至 row
+    assert header[8:10] == ["完成时限", "完成日期"]
+    rows = {(row[2], row[8], row[9]) for row in ws.iter_rows(min_row=4, values_only=True)}
     assert ("3", "2022年底", dt.datetime(2022, 12, 31)) in rows
 
 

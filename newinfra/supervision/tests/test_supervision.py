@@ -27,12 +27,15 @@ def gongxin_task():
     )
 
 
-def test_remind_sends_one_notice_and_one_email_per_overdue_report(mailoutbox, capsys):
+def test_remind_sends_one_notice_and_one_email_per_overdue_report(
+    mailoutbox, capsys, django_capture_on_commit_callbacks
+):
     target = live_target()
     gongxin = user("gongxin")
     gongxin.email = "li@gxj.gz.gov.cn"
     gongxin.save()
-    call_command("remind")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind")
     notices = Notice.objects.filter(
         organization__name="市工业和信息化局",
         kind=Notice.Kind.REMINDER,
@@ -42,7 +45,8 @@ def test_remind_sends_one_notice_and_one_email_per_overdue_report(mailoutbox, ca
     assert any(target.indicator.name in m.subject and m.to == ["li@gxj.gz.gov.cn"] for m in mailoutbox)
     assert "reminders sent" in capsys.readouterr().out
     before = (Notice.objects.count(), len(mailoutbox))
-    call_command("remind")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind")
     assert (Notice.objects.count(), len(mailoutbox)) == before  # nothing twice
     html = client_for("gongxin").get("/notices/").content.decode()
     assert target.indicator.name in html and "逾期未报" in html
@@ -108,7 +112,13 @@ def test_an_order_is_answered_by_the_unit_and_closed_by_the_office():
     assert order.state == SupervisionOrder.State.ANSWERED
     office.post(f"/supervision/orders/{order.pk}/", {"action": "close"})
     order.refresh_from_db()
+    assert order.state == SupervisionOrder.State.ANSWERED  # 办结 takes 办结意见
+    office.post(
+        f"/supervision/orders/{order.pk}/", {"action": "close", "comment": "整改措施已落实，同意办结。"}
+    )
+    order.refresh_from_db()
     assert order.state == SupervisionOrder.State.CLOSED and order.history.count() == 3
+    assert order.feedback.get(kind="close").text == "整改措施已落实，同意办结。"
 
 
 def test_a_task_is_closed_only_when_the_office_approves():

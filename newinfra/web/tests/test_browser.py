@@ -58,9 +58,11 @@ def test_xlsx_export(page):
         page.click("a.export")
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
+    assert "任务分工台账" in download.suggested_filename
     ws = load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
-    assert ws.max_row - 1 == shown == 2
-    assert ws["C1"].value == "任务"
+    # 越秀区's two named tasks and the 36 it has as one of 各区政府; a title row, 截至 and the header.
+    assert ws.max_row - 3 == shown == 38
+    assert ws["D3"].value == "任务" and "制表单位：越秀区政府" in ws["A2"].value
 
 
 def test_a_district_user_cannot_report_on_another_units_task(page):

@@ -1,10 +1,12 @@
 """The pages from the outside: who sees what, filters, exports, the Traditional interface."""
 
 import io
+from urllib.parse import unquote
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from newinfra.orgs.models import Organization
@@ -88,8 +90,16 @@ def test_ledger_filters_by_unit_and_role():
     client = client_for("leader")
     all_rows = client.get("/ledger/").context["page"].paginator.count
     assert all_rows == 60
+    # A unit's ledger includes the tasks it has as one of 各区政府, unless the box is unticked.
     tianhe = client.get("/ledger/", {"unit": "天河区政府"}).context["page"].paginator.count
-    assert tianhe == Task.objects.filter(responsibilities__organization__name="天河区政府").count()
+    collective = Task.objects.filter(
+        responsibilities__organization__name__in=["天河区政府", "各区政府"], is_active=True
+    )
+    assert tianhe == collective.distinct().count() == 36
+    named = client.get("/ledger/", {"unit": "天河区政府", "include_collective": ["0"]})
+    assert named.context["page"].paginator.count == 0 and not named.context["include_collective"]
+    ticked = client.get("/ledger/", {"unit": "天河区政府", "include_collective": ["0", "1"]})
+    assert ticked.context["page"].paginator.count == 36
     lead = client.get("/ledger/", {"unit": "市工业和信息化局", "role": "lead"}).context["page"]
     assert [t.number for t in lead.object_list] == ["4"]
     text = client.get("/ledger/", {"q": "充电"}).context["page"].object_list
@@ -111,12 +121,46 @@ def test_ledger_export_is_the_filtered_ledger():
     response = client.get("/ledger/", {"unit": "越秀区政府", "export": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
-    header = [c.value for c in ws[1]]
-    assert header[:8] == ["规划", "序号", "任务", "主要内容", "牵头单位", "责任单位", "量化指标", "完成时限"]
-    rows = list(ws.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == Task.objects.filter(responsibilities__organization__name="越秀区政府").count()
-    assert all("越秀区政府" in (r[4] or "") + (r[5] or "") for r in rows)
-    assert ws.freeze_panes == "A2"
+    assert ws["A1"].value == "新型基础设施建设任务分工台账"
+    today = timezone.localdate()
+    assert ws["A2"].value == f"截至{today.year}年{today.month}月{today.day}日　　制表单位：市发展改革委"
+    header = [c.value for c in ws[3]]
+    assert header == [
+        "序号", "规划", "任务序号", "任务", "主要内容", "牵头单位", "配合单位",
+        "量化指标", "完成时限", "完成日期", "状态", "进展情况", "进展日期",
+    ]  # fmt: skip
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    units = ["越秀区政府", "各区政府"]
+    assert len(rows) == Task.objects.filter(responsibilities__organization__name__in=units).distinct().count()
+    assert all(any(u in (r[5] or "") + (r[6] or "") for u in units) for r in rows)
+    assert ws.freeze_panes == "A4"
+    assert {c.font.name for row in ws.iter_rows() for c in row if c.value is not None} == {"宋体"}
+    assert "全部规划任务分工台账" in unquote(response["Content-Disposition"])
+    assert today.strftime("%Y%m%d") in unquote(response["Content-Disposition"])
+
+
+def test_the_ledger_export_carries_each_tasks_status_and_latest_progress():
+    from newinfra.supervision.models import ProgressReport
+
+    plan = ProgressReport.objects.select_related("task__plan").first().task.plan
+    response = client_for("leader").get("/ledger/", {"plan": plan.pk, "export": "xlsx"})
+    assert f"{plan.title}任务分工台账" in unquote(response["Content-Disposition"])
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws["A1"].value == f"{plan.title}任务分工台账"
+    rows = {r[2]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    latest = (
+        ProgressReport.objects.filter(task__plan=plan)
+        .order_by("task_id", "-period", "-posted_at")
+        .select_related("task")
+    )
+    seen = set()
+    for report in latest:
+        if report.task_id in seen:
+            continue
+        seen.add(report.task_id)
+        row = rows[report.task.number]
+        assert row[11] == report.text and row[12] == timezone.localtime(report.posted_at).date().isoformat()
+    assert seen and all(r[10] for r in rows.values())  # every task has a status
 
 
 @pytest.mark.parametrize("url", ["/targets/?export=xlsx", "/orgs/?export=xlsx"])
@@ -134,7 +178,7 @@ def test_traditional_interface_is_complete():
     assert "任务" not in html  # nothing left in Simplified
     xlsx = client.get("/ledger/?export=xlsx")
     ws = load_workbook(io.BytesIO(xlsx.content)).active
-    assert ws["C1"].value == "任務"
+    assert ws["D3"].value == "任務"
     client.get("/script/hans/?next=/")
     assert "任务分工台账" in client.get("/ledger/").content.decode()
 
@@ -236,8 +280,14 @@ def test_a_district_can_report_on_a_task_of_all_district_governments():
 
 
 def test_home_shows_the_cross_plan_conflicts():
-    html = client_for("leader").get("/").content.decode()
+    html = client_for("office").get("/").content.decode()
     assert "口径不一致" in html and "5G基站" in html and "充电桩" in html
+
+
+def test_the_leaders_home_is_the_city_overview():
+    response = client_for("leader").get("/")
+    assert response.status_code == 200 and "新基建总览" in response.content.decode()
+    assert 'id="todos"' not in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -247,7 +297,8 @@ def test_pages_use_a_bounded_number_of_queries(url, django_assert_max_num_querie
     """A guard against N+1 queries: the count must not grow with the number of rows shown."""
     client = client_for("tianhe")
     client.get(url)
-    with django_assert_max_num_queries(16):
+    # The home computes the unit's to-dos; that they stay constant is tested in test_todos.
+    with django_assert_max_num_queries(32 if url == "/" else 24):
         assert client.get(url).status_code == 200
 
 

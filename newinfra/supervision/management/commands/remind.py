@@ -23,5 +23,5 @@ class Command(BaseCommand):
         sent = remind(day)
         self.stdout.write(
             f"reminders sent: {sent['values']} indicator values, {sent['tasks']} task progress reports, "
-            f"{sent['orders']} supervision orders"
+            f"{sent['dispatch']} monthly dispatch reports, {sent['orders']} supervision orders"
         )
