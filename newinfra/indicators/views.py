@@ -152,6 +152,9 @@ def profile_edit(request, pk: int):
         raise PermissionDenied("只有统筹办可以设置指标的报送方式。")
     profile = services.profile_of(indicator)
     form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid() and not form.has_changed():
+        messages.info(request, "报送设置未作修改。")
+        return redirect("indicator-detail", indicator.pk)
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
         obj._history_user = request.user
@@ -264,6 +267,7 @@ def report(request, pk: int):
             ],
             "due": profile.due_date(period),
             "has_errors": bool(errors),
+            "note": request.POST.get("note", "") if request.method == "POST" else "",
         },
     )
 

@@ -166,10 +166,12 @@ def project_form(request, pk: int | None = None):
             if project is None:
                 obj.declarant = membership(request.user).organization
                 obj.created_by = request.user
-            obj._history_user = request.user
-            obj.save()
-            form.save_m2m()
-            _save_contribution(obj, form, request.user)
+            # Saving an unchanged form writes nothing: no history row, no new version.
+            if project is None or form.has_changed():
+                obj._history_user = request.user
+                obj.save()
+                form.save_m2m()
+                _save_contribution(obj, form, request.user)
             if project is None:
                 services._event(obj, request.user, ProjectEvent.Action.CREATE, "", obj.get_status_display())
             if request.POST.get("then") == "submit":
@@ -637,7 +639,9 @@ def green_update(request, pk: int):
     if not perm.can_manage(request.user):
         raise PermissionDenied("只有统筹办可以维护绿色通道事项。")
     form = GreenItemForm(request.POST, instance=item)
-    if form.is_valid():
+    if form.is_valid() and not form.has_changed():
+        messages.info(request, "未作修改。")
+    elif form.is_valid():
         obj = form.save(commit=False)
         obj._history_user = request.user
         obj.save()
@@ -674,7 +678,9 @@ def flag_update(request, pk: int):
         messages.success(request, f"已撤销标记“{flag.get_kind_display()}”。")
         return redirect("project-detail", flag.project_id)
     form = FlagForm(request.POST, instance=flag)
-    if form.is_valid():
+    if form.is_valid() and not form.has_changed():
+        messages.info(request, "未作修改。")
+    elif form.is_valid():
         obj = form.save(commit=False)
         obj._history_user = request.user
         obj.save()

@@ -18,6 +18,7 @@ from newinfra.orgs.permissions import is_office, member_required, membership
 from newinfra.plans.models import Indicator, Task
 from newinfra.utilities import history
 from newinfra.utilities.tables import xlsx_response
+from newinfra.utilities.widgets import IsoDateInput
 
 from . import services
 from .models import ClosureRequest, Notice, SupervisionOrder
@@ -109,7 +110,7 @@ class OrderForm(forms.Form):
         label="督办单位", queryset=Organization.objects.filter(is_active=True)
     )
     text = forms.CharField(label="督办事项", widget=forms.Textarea(attrs={"rows": 4}))
-    respond_by = forms.DateField(label="反馈期限", widget=forms.DateInput(attrs={"type": "date"}))
+    respond_by = forms.DateField(label="反馈期限", widget=IsoDateInput())
 
 
 @member_required
@@ -177,7 +178,12 @@ def order_detail(request, pk: int):
         except services.SupervisionError as exc:
             for m in exc.messages:
                 messages.error(request, m)
-        return redirect("order-detail", order.pk)
+            # Render the page again (no redirect) so the answer the unit typed is still there.
+            typed = request.POST.get("text", "")
+        else:
+            return redirect("order-detail", order.pk)
+    else:
+        typed = ""
     m = membership(request.user)
     return render(
         request,
@@ -190,6 +196,7 @@ def order_detail(request, pk: int):
             and order.state != SupervisionOrder.State.CLOSED,
             "can_close": is_office(request.user) and order.state != SupervisionOrder.State.CLOSED,
             "changes": history.changes(order.history.all()),
+            "typed": typed,
         },
     )
 
@@ -233,7 +240,23 @@ def _unit_action(request, pk: int, act, done: str):
             raise PermissionDenied(str(exc)) from exc
         for m in exc.messages:
             messages.error(request, m)
+        # The task page shows the form again with what the unit typed (see task_context).
+        request.session[TYPED_KEY] = {
+            "task": task.pk,
+            "form": request.resolver_match.url_name if request.resolver_match else "",
+            "status": request.POST.get("status", ""),
+            "text": request.POST.get("text", ""),
+        }
     return redirect("task-detail", task.pk)
+
+
+TYPED_KEY = "supervision-typed"
+
+
+def typed_for(request, task: Task) -> dict:
+    """What the unit typed into a task form that was refused, once (then forgotten)."""
+    typed = request.session.pop(TYPED_KEY, None) if hasattr(request, "session") else None
+    return typed if typed and typed.get("task") == task.pk else {}
 
 
 @require_POST
