@@ -126,6 +126,28 @@ def _months(start: dt.date, end: dt.date):
         m = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def annual_plan(total: Decimal, start: dt.date, finish: dt.date, years=(2020, 2021, 2022)) -> dict:
+    """The rolling plan of one project: its total spread over its months of works, per year.
+
+    Only the years of the plan that the works touch are planned (a project built in 2021–2022 has
+    no 2020 plan); the shares follow the months of works in each year, the whole period's last
+    year taking the rounding remainder.
+    """
+    months = list(_months(start, finish)) or [start.replace(day=1)]
+    per_year: dict[int, int] = {}
+    for m in months:
+        per_year[m.year] = per_year.get(m.year, 0) + 1
+    out, given = {}, Decimal(0)
+    for year in sorted(per_year):
+        share = (total * per_year[year] / len(months)).quantize(Decimal("0.01"))
+        if year == max(per_year):
+            share = total - given
+        given += share
+        if year in years:
+            out[year] = share
+    return out
+
+
 def demo_enterprises(rng: random.Random) -> list[Organization]:
     out = []
     for name in DEMO_ENTERPRISES:
@@ -262,12 +284,8 @@ def seed_demo_projects(count: int = 320, seed: int = 2020, user=None) -> int:
                     user=user,
                 )
             )
-            for year in (2020, 2021, 2022):
-                annual.append(
-                    AnnualInvestment(
-                        project=p, year=year, planned=(p.total_investment / 3).quantize(Decimal("0.01"))
-                    )
-                )
+            for year, planned in annual_plan(p.total_investment, p.planned_start, p.planned_finish).items():
+                annual.append(AnnualInvestment(project=p, year=year, planned=planned))
             if p._keyword:
                 ind = next((i for n, i in indicators.items() if p._keyword in n), None)
                 if ind:

@@ -125,7 +125,18 @@ BY_HAND = [
     # 5G基站: 11.68万 of 4万 is 292 % only when measured from a baseline; by hand it is met
     (">=", 40_000, None, False, [(d(2021), 48_000)], d(2021), 30_000, 1.2, GREEN, ["已达到目标值"]),
     # PUE 1.50 against ＜1.3: 1.3 ÷ 1.5 = 87 %, not met, red after the deadline
-    ("<", 1.3, None, False, [(d(2021), 1.6), (d(2022), 1.5)], d(2023, 3, 31), 1.7, 1.3 / 1.5, RED, ["到期未达标", "87%"]),
+    (
+        "<",
+        1.3,
+        None,
+        False,
+        [(d(2021), 1.6), (d(2022), 1.5)],
+        d(2023, 3, 31),
+        1.7,
+        1.3 / 1.5,
+        RED,
+        ["到期未达标", "87%"],
+    ),
     # 约5.5万个 at 94 %: red, and the cell says 95 % is needed
     ("~", 55_000, None, False, [(d(2022), 51_700)], d(2023, 1, 31), None, 0.94, RED, ["94%", "需达到95%"]),
     # 约5.5万个 at 96 %: met
@@ -137,7 +148,18 @@ BY_HAND = [
     # a target of 0 has no 完成率
     (">=", 0, None, False, [(d(2021), 0)], d(2021), None, None, GREEN, ["目标值为0"]),
     # 每年3个 after the period: the last year's new amount, not this calendar year's 0
-    (">=", 3, None, True, [(d(2020), 3), (d(2021), 6), (d(2022), 9)], d(2026, 12, 1), 0, 1.0, GREEN, ["2022年新增3"]),
+    (
+        ">=",
+        3,
+        None,
+        True,
+        [(d(2020), 3), (d(2021), 6), (d(2022), 9)],
+        d(2026, 12, 1),
+        0,
+        1.0,
+        GREEN,
+        ["2022年新增3"],
+    ),
 ]
 
 
@@ -156,7 +178,9 @@ def test_completion_rate_is_what_the_office_computes_by_hand(row):
 def test_a_forecast_is_only_made_while_the_deadline_is_ahead():
     spec = spec_from(40_000, ">=", year=2022)
     points = [(d(2021, 3, 31), 20_000), (d(2021, 6, 30), 24_000), (d(2021, 9, 30), 28_000)]
-    assert assess(spec, points, d(2021, 9, 30)).forecast == pytest.approx(48_000, rel=0.01)  # +4000 a quarter, 5 quarters on
+    assert assess(spec, points, d(2021, 9, 30)).forecast == pytest.approx(
+        48_000, rel=0.01
+    )  # +4000 a quarter, 5 quarters on
     assert assess(spec, points, d(2023, 1, 31)).forecast is None
 
 
