@@ -241,22 +241,13 @@ def _unit_action(request, pk: int, act, done: str):
         for m in exc.messages:
             messages.error(request, m)
         # The task page shows the form again with what the unit typed (see task_context).
-        request.session[TYPED_KEY] = {
+        request.session[services.TYPED_KEY] = {
             "task": task.pk,
             "form": request.resolver_match.url_name if request.resolver_match else "",
             "status": request.POST.get("status", ""),
             "text": request.POST.get("text", ""),
         }
     return redirect("task-detail", task.pk)
-
-
-TYPED_KEY = "supervision-typed"
-
-
-def typed_for(request, task: Task) -> dict:
-    """What the unit typed into a task form that was refused, once (then forgotten)."""
-    typed = request.session.pop(TYPED_KEY, None) if hasattr(request, "session") else None
-    return typed if typed and typed.get("task") == task.pk else {}
 
 
 @require_POST

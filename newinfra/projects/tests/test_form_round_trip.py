@@ -228,3 +228,44 @@ def test_the_freeze_form_pre_fills_its_date_as_an_iso_date():
     html = client_for("office").get("/evaluations/").content.decode()
     box = lxml.html.fromstring(html).xpath("//input[@name='as_of']")[0]
     assert box.get("value") == "2021-12-31"
+
+
+# --- a refused form shows again what the user typed, 说明 included ----------------------------------
+
+
+def test_a_refused_value_report_keeps_its_note():
+    ind = Indicator.objects.get(name="5G基站")
+    page = f"/indicators/{ind.pk}/report/"
+    response = client_for("gongxin").post(
+        page, {"value_city": "十二万", "note": "口径含室分站点，来源：铁塔公司"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "请填写数字" in html
+    box = lxml.html.fromstring(html).xpath("//input[@name='note']")[0]
+    assert box.get("value") == "口径含室分站点，来源：铁塔公司"
+    assert lxml.html.fromstring(html).xpath("//input[@name='value_city']")[0].get("value") == "十二万"
+
+
+def test_a_refused_progress_report_keeps_its_text():
+    task = (
+        Task.objects.filter(
+            responsibilities__organization__name="市工业和信息化局", responsibilities__is_active=True
+        )
+        .exclude(state__status="closed")
+        .order_by("pk")
+        .first()
+    )
+    client = client_for("gongxin")
+    response = client.post(
+        f"/supervision/tasks/{task.pk}/progress/", {"status": "", "text": "完成5G基站建设1.2万座"}
+    )
+    assert response.status_code == 302
+    html = client.get(response.url).content.decode()
+    assert "请选择进展状态" in html
+    box = lxml.html.fromstring(html).xpath("//form[@id='progress-form']//textarea[@name='text']")[0]
+    assert box.text == "完成5G基站建设1.2万座"
+    # shown once: the next visit shows the task's own note again
+    again = lxml.html.fromstring(client.get(response.url).content.decode())
+    assert (
+        again.xpath("//form[@id='progress-form']//textarea[@name='text']")[0].text or ""
+    ) != "完成5G基站建设1.2万座"
