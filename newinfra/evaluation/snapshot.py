@@ -116,6 +116,8 @@ def build(as_of: dt.date) -> dict:
                 "indicator": t.indicator.name,
                 "domain": DOMAIN_LABELS.get(domain_of(t.indicator.name, r.profile), "其他"),
                 "target": t.display_value,
+                "target_value": _num(t.value),
+                "unit": t.unit,
                 "year": t.year,
                 "current": _num(a.current),
                 "progress": _num(a.progress),

@@ -26,6 +26,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from newinfra.utilities.figures import plain
+
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 STATUS_LABELS = {GREEN: "正常", AMBER: "滞后于时间进度", RED: "预警", GREY: "暂无数据"}
 APPROXIMATE_TOLERANCE = 0.95
@@ -225,7 +227,7 @@ def _assess_per_year(spec, points, as_of, elapsed, overdue, cumulative, baseline
     year_elapsed = min(1.0, max(0.0, (as_of.timetuple().tm_yday) / 365.0)) if in_year else 1.0
     rate = this_year / spec.goal if spec.goal else None
     met = not missed_years and (as_of.year > spec.deadline.year or this_year >= spec.goal)
-    label = f"{year_now}年新增{this_year:g}"
+    label = f"{year_now}年新增{plain(this_year)}"
     if missed_years:
         status, why = RED, f"{'、'.join(map(str, missed_years))}年未完成当年目标（{label}，完成{_pct(rate)}）"
     elif overdue:

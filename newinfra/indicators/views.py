@@ -19,6 +19,7 @@ from newinfra.plans.compare import indicators_with_targets
 from newinfra.plans.models import Indicator, Plan, Target
 from newinfra.projects.models import Domain
 from newinfra.utilities import history
+from newinfra.utilities.figures import plain
 from newinfra.utilities.tables import xlsx_response
 from newinfra.utilities.workbooks import ImportFileError
 
@@ -474,4 +475,4 @@ def indicator_detail(request, pk: int):
 def _value_cell(v):
     if v is None:
         return ""
-    return float(v.value) if v.status == "approved" else f"{v.value:g}（{v.get_status_display()}）"
+    return float(v.value) if v.status == "approved" else f"{plain(v.value, 4)}（{v.get_status_display()}）"
