@@ -22,7 +22,7 @@ def ledger_xlsx(tasks, script: str):
                 units_text(t, lead=True),
                 units_text(t, lead=False),
                 "\n".join(f"{x.indicator_as_written} {x.display_value}" for x in t.active_targets),
-                t.deadline or (f"{t.plan.period_end}年底" if t.plan.period_end else ""),
+                t.deadline_text,
                 t.deadline_date,
                 t.progress_note,
             ]

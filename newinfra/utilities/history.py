@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .figures import plain
 
 
 @dataclass
@@ -19,8 +25,23 @@ def _label(model, name: str) -> str:
         return name
 
 
+def _moment(value):
+    """Dates and times as the rows beside them show them: local time (Asia/Shanghai), to the
+    second (not 2026-11-30 16:35:45.844560+00:00); amounts without trailing zeros."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return plain(value, 6)
+    return value
+
+
 def _shown(model, name: str, value):
     """Choice fields show their Chinese label, not the stored code."""
+    value = _moment(value)
     try:
         field = model._meta.get_field(name)
     except Exception:
