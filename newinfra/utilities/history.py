@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from .figures import plain
+from .script import to_simplified
 
 
 @dataclass
@@ -36,6 +37,8 @@ def _moment(value):
         return value.isoformat()
     if isinstance(value, Decimal):
         return plain(value, 6)
+    if isinstance(value, str):
+        return to_simplified(value)  # the page's script (a Traditional-source plan's 原文 too)
     return value
 
 
@@ -75,7 +78,7 @@ def changes(history_qs, limit: int = 50, describe=None) -> list[tuple[object, li
         prev = record.prev_record
         model = record.instance_type
         diff = record.diff_against(prev).changes if prev else []
-        record.described = describe(record) if describe else ""
+        record.described = to_simplified(describe(record)) if describe else ""
         rows.append(
             (
                 record,
