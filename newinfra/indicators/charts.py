@@ -46,6 +46,8 @@ def bar(categories, series, horizontal=False, unit="", links=None, stack=False) 
             for s in series
         ]
     value_axis = _value_axis(axis_name)
+    if horizontal:  # the unit under the ticks, where the grid leaves room for it
+        value_axis.update({"nameLocation": "middle", "nameGap": 26})
     cat_axis = {"type": "category", "data": categories, "axisLabel": {"interval": 0, "fontSize": 11}}
     option = {
         "color": PALETTE,
@@ -54,8 +56,8 @@ def bar(categories, series, horizontal=False, unit="", links=None, stack=False) 
         "grid": {
             "left": 8,
             "right": 16,
-            "top": 32 if len(series) > 1 else 16,
-            "bottom": 8,
+            "top": 32 if len(series) > 1 or not horizontal else 16,
+            "bottom": 32 if horizontal else 8,
             "containLabel": True,
         },
         "xAxis": value_axis if horizontal else cat_axis,
