@@ -7,6 +7,7 @@ ALLOWED_HOSTS     comma-separated; default 127.0.0.1,localhost
 NEWINFRA_VAR      where the SQLite file, the secret key and uploads live; default ./var
 EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, DEFAULT_FROM_EMAIL   reminders by e-mail (default: printed)
 NEWINFRA_BASE_URL the address users open the platform at, for links in e-mails
+NEWINFRA_OFFICE_NAME  the issuing office in the 落款 of evaluation reports
 """
 
 from __future__ import annotations
@@ -144,6 +145,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newinfra@localhost")
 # Links in e-mails point here (the address users open the platform at).
 NEWINFRA_BASE_URL = os.environ.get("NEWINFRA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The 落款 (issuing office) of the evaluation reports.
+NEWINFRA_OFFICE_NAME = os.environ.get("NEWINFRA_OFFICE_NAME", "广州市新型基础设施建设统筹办公室")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
