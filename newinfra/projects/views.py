@@ -501,6 +501,9 @@ def stats(request):
     )
 
 
+ROLL_TYPED = "roll-typed"
+
+
 @member_required
 def roll(request):
     """年度滚动更新: the office opens a year; declarants confirm each project or remove it."""
@@ -535,6 +538,12 @@ def roll(request):
         except (services.ProjectError, ValueError) as exc:
             for msg in getattr(exc, "messages", [str(exc)]):
                 messages.error(request, msg)
+            # Shown again on the next page, in the refused row: what the declarant typed.
+            request.session[ROLL_TYPED] = {
+                k: v
+                for k, v in request.POST.items()
+                if k in ("confirmation", "comment") or k.startswith("plan_")
+            }
         return redirect("project-roll")
     visible = perm.visible_projects(user)
     pending = RollingConfirmation.objects.filter(
@@ -562,8 +571,11 @@ def roll(request):
             }
         )
     pending_page = list(pending.order_by("project__name")[:300])
+    typed = request.session.pop(ROLL_TYPED, {})
     for c in pending_page:
-        c.years = [c.year, c.year + 1, c.year + 2]
+        mine = typed if str(typed.get("confirmation")) == str(c.pk) else {}
+        c.years = [(y, mine.get(f"plan_{y}", "")) for y in (c.year, c.year + 1, c.year + 2)]
+        c.typed_comment = mine.get("comment", "")
     return render(
         request,
         "projects/roll.html",

@@ -26,7 +26,7 @@ from newinfra.indicators.models import IndicatorProfile
 from newinfra.orgs.models import Organization
 from newinfra.plans.models import Indicator, Task
 from newinfra.projects.models import GreenChannelItem, ProjectContribution, ProjectFlag
-from newinfra.projects.tests.helpers import admitted_project, client_for, new_project
+from newinfra.projects.tests.helpers import admitted_project, client_for, new_project, user
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +269,28 @@ def test_a_refused_progress_report_keeps_its_text():
     assert (
         again.xpath("//form[@id='progress-form']//textarea[@name='text']")[0].text or ""
     ) != "完成5G基站建设1.2万座"
+
+
+def test_a_refused_roll_confirmation_keeps_its_plan_and_comment():
+    from newinfra.projects import services
+    from newinfra.projects.models import RollingConfirmation
+
+    project = admitted_project()
+    services.start_roll(2041, user("office"))
+    c = RollingConfirmation.objects.get(project=project, year=2041)
+    client = client_for("mobile")
+    response = client.post(
+        "/projects/roll/",
+        {
+            "confirmation": c.pk,
+            "plan_2041": "三百",
+            "plan_2042": "500",
+            "comment": "二期用地待批",
+            "action": "keep",
+        },
+    )
+    assert response.status_code == 302
+    doc = lxml.html.fromstring(client.get("/projects/roll/").content.decode())
+    form = doc.xpath(f"//form[input[@name='confirmation'][@value='{c.pk}']]")[0]
+    values = dict(form.form_values())
+    assert (values["plan_2041"], values["plan_2042"], values["comment"]) == ("三百", "500", "二期用地待批")
