@@ -60,13 +60,20 @@ def known_by(as_of: dt.date) -> dt.datetime:
 
 def states_on(model, moment: dt.datetime, **filters) -> list:
     """Each record of ``model`` as its history had it at ``moment`` (records not yet created, or
-    deleted by then, left out)."""
-    latest = {}
-    for h in model.history.filter(history_date__lte=moment, **filters).order_by(
-        "id", "history_date", "history_id"
+    deleted by then, left out), kept when that state matches ``filters``."""
+    history = model.history.filter(history_date__lte=moment)
+    candidates = history.filter(**filters).values("id") if filters else None
+    rows = history.filter(id__in=candidates) if filters else history
+    latest: dict[int, int] = {}
+    for pk, hid, kind in rows.order_by("id", "history_date", "history_id").values_list(
+        "id", "history_id", "history_type"
     ):
-        latest[h.id] = h
-    return [h for h in latest.values() if h.history_type != "-"]
+        latest[pk] = hid if kind != "-" else None
+    chosen = [hid for hid in latest.values() if hid is not None]
+    out = []
+    for i in range(0, len(chosen), 5000):  # the state at that moment must itself match
+        out += list(model.history.filter(history_id__in=chosen[i : i + 5000], **filters))
+    return sorted(out, key=lambda h: h.id)
 
 
 class Members:
