@@ -68,8 +68,9 @@ def test_the_ledger_page_and_its_export_show_the_same_deadline():
     page = lxml.html.fromstring(client.get("/ledger/").content.decode())
     header = [th.text_content().strip() for th in page.xpath("//table//thead//th")]
     column = header.index("完成时限")
+    # the cell's own text (the parsed date, when there is one, is a separate line under it)
     shown = [
-        tr.xpath("./td")[column].text_content().strip()
+        (tr.xpath("./td")[column].text or "").strip()
         for tr in page.xpath("//table//tbody/tr")
         if tr.xpath("./td")
     ]
