@@ -269,7 +269,8 @@ def _district_cards(library: dict, as_of: dt.date, moment: dt.datetime, members:
         Project.objects.filter(pk__in=[h.id for h in library["projects"]]).values_list("pk", "districts_key")
     )
     collective = set(
-        Responsibility.objects.live().filter(organization__name__in=list(COLLECTIVE_UNITS))
+        Responsibility.objects.live()
+        .filter(organization__name__in=list(COLLECTIVE_UNITS))
         .filter(organization__kind=OrgKind.DISTRICT)
         .values_list("task_id", flat=True)
     )
@@ -283,9 +284,7 @@ def _district_cards(library: dict, as_of: dt.date, moment: dt.datetime, members:
             for h in library["projects"]
             if f",{org.pk}," in (current_keys.get(h.id) or h.districts_key or "")
         ]
-        named = set(
-            Responsibility.objects.live().filter(organization=org).values_list("task_id", flat=True)
-        )
+        named = set(Responsibility.objects.live().filter(organization=org).values_list("task_id", flat=True))
         own = named | collective
         out.append(
             {
