@@ -25,6 +25,7 @@ run: $(STAMP) ## set up (database, both plans, demo data and users) and serve ht
 test: $(STAMP) ## run the whole test suite: SQLite, then the platform again on PostgreSQL (exits non-zero on any failure)
 	$(BIN)/ruff check newinfra tests benchmarks
 	scripts/ensure-chromium.sh
+	scripts/ensure-libreoffice.sh
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory test-pg
 

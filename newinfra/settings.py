@@ -8,6 +8,7 @@ NEWINFRA_VAR      where the SQLite file, the secret key and uploads live; defaul
 EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, DEFAULT_FROM_EMAIL   reminders by e-mail (default: printed)
 NEWINFRA_BASE_URL the address users open the platform at, for links in e-mails
 NEWINFRA_NOTICE_WEBHOOK  a 政务微信/钉钉/粤政易 group robot URL that gets every notice's text
+NEWINFRA_OFFICE_NAME  the issuing office in the 落款 of evaluation reports
 """
 
 from __future__ import annotations
@@ -149,6 +150,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newinfra@localhost")
 NEWINFRA_BASE_URL = os.environ.get("NEWINFRA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A group robot (政务微信 / 钉钉 / 粤政易 webhook URL) that receives the text of every notice.
 NEWINFRA_NOTICE_WEBHOOK = os.environ.get("NEWINFRA_NOTICE_WEBHOOK", "")
+# The 落款 (issuing office) of the evaluation reports.
+NEWINFRA_OFFICE_NAME = os.environ.get("NEWINFRA_OFFICE_NAME", "广州市新型基础设施建设统筹办公室")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

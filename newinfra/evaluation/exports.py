@@ -63,7 +63,7 @@ def to_xlsx(evaluation) -> bytes:
             "目标",
             "年份",
             "最新值",
-            "完成进度",
+            "完成率",
             "时间进度",
             "预计到期值",
             "状态",
@@ -234,6 +234,13 @@ def _chart(kind: str, labels, values, title: str, colors=None) -> bytes:
         ax.invert_yaxis()
     else:
         ax.bar(labels, values, color=colors or "#9e1b1b")
+    from matplotlib.ticker import MaxNLocator, ScalarFormatter
+
+    value_axis = ax.xaxis if kind == "barh" else ax.yaxis
+    value_axis.set_major_locator(MaxNLocator(integer=True))
+    fmt = ScalarFormatter(useOffset=False)
+    fmt.set_scientific(False)
+    value_axis.set_major_formatter(fmt)
     ax.set_title(title, fontsize=11)
     ax.tick_params(labelsize=8)
     for side in ("top", "right"):
@@ -246,106 +253,30 @@ def _chart(kind: str, labels, values, title: str, colors=None) -> bytes:
 
 
 def to_docx(evaluation) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    """The report as a 公文 (see ``report``), the same bytes every time it is downloaded."""
+    from . import report
 
     snap = evaluation.snapshot
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.size = Pt(10.5)
-    title = doc.add_heading(evaluation.name, level=0)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(f"评估阶段：{evaluation.get_phase_display()}　评估基准日：{snap['as_of']}")
     counts = snap["target_counts"]
-    doc.add_heading("一、总体情况", level=1)
-    doc.add_paragraph(
-        f"纳入评估的量化目标{len(snap['targets'])}项，其中正常{counts.get('green', 0)}项、滞后于时间进度{counts.get('amber', 0)}项、"
-        f"预警{counts.get('red', 0)}项、暂无数据{counts.get('grey', 0)}项；任务{len(snap['tasks'])}项；"
-        f"项目库入库项目{snap['library']['n']}个，总投资{snap['library']['investment'] or 0:,.0f}万元，"
-        f"累计完成投资{snap['library']['invested'] or 0:,.0f}万元。"
-    )
-    labels = [label for _, label in STATUS_LABELS_ORDER]
-    values = [counts.get(k, 0) for k, _ in STATUS_LABELS_ORDER]
-    doc.add_picture(
-        io.BytesIO(
-            _chart("bar", labels, values, "量化目标状态", ["#2e7d32", "#f9a825", "#c62828", "#9e9e9e"])
-        ),
-        width=Cm(15),
-    )
-    doc.add_heading("二、量化目标达成情况", level=1)
-    _table(
-        doc,
-        ["指标", "目标", "最新值", "完成进度", "状态", "责任单位"],
-        [
-            [
-                t["indicator"],
-                t["target"],
-                "" if t["current"] is None else f"{t['current']:g}",
-                "" if t["progress"] is None else f"{t['progress']:.0%}",
-                t["status_label"],
-                t["responsible"],
-            ]
-            for t in snap["targets"]
-        ],
-    )
-    doc.add_paragraph(snap["rule"]).runs[0].font.size = Pt(8)
-    doc.add_heading("三、任务推进情况", level=1)
-    task_counts = snap["task_counts"]
-    from newinfra.supervision.models import TaskStatus
-
-    doc.add_paragraph("；".join(f"{TaskStatus(k).label}{v}项" for k, v in task_counts.items()) + "。")
-    doc.add_heading("四、项目库", level=1)
+    charts = {
+        "status": _chart(
+            "bar",
+            [label for _, label in STATUS_LABELS_ORDER],
+            [counts.get(k, 0) for k, _ in STATUS_LABELS_ORDER],
+            "量化目标状态（项）",
+            ["#2e7d32", "#f9a825", "#c62828", "#9e9e9e"],
+        )
+    }
     domains = [d for d in snap["library"]["by_domain"] if d["n"]]
-    doc.add_picture(
-        io.BytesIO(
-            _chart(
-                "barh",
-                [d["label"] for d in domains],
-                [d["investment"] or 0 for d in domains],
-                "各领域总投资（万元）",
-            )
-        ),
-        width=Cm(15),
-    )
-    _table(
-        doc,
-        ["领域", "项目数", "总投资（万元）"],
-        [[d["label"], d["n"], f"{d['investment'] or 0:,.0f}"] for d in domains],
-    )
-    doc.add_heading("五、责任单位评分", level=1)
-    _table(
-        doc,
-        ["单位", "得分", "牵头任务", "负责指标", "逾期未报"],
-        [[u["name"], f"{u['score']:g}", u["tasks"], u["targets"], u["overdue"]] for u in snap["units"]],
-    )
-    doc.add_paragraph(snap["score_rule"]).runs[0].font.size = Pt(8)
-    doc.add_heading("六、各区情况", level=1)
-    _table(
-        doc,
-        ["区", "项目数", "总投资（万元）", "累计完成投资（万元）", "承担任务", "已报进展"],
-        [
-            [
-                d["name"],
-                d["projects"],
-                f"{d['investment'] or 0:,.0f}",
-                f"{d['invested'] or 0:,.0f}",
-                d["tasks"],
-                d["tasks_reported"],
-            ]
-            for d in snap["districts"]
-        ],
-    )
-    map_png = _district_map(snap)
-    if map_png:
-        doc.add_picture(io.BytesIO(map_png), width=Cm(15))
-    doc.core_properties.created = doc.core_properties.modified = evaluation.frozen_at.replace(
-        tzinfo=None, microsecond=0
-    )
-    doc.core_properties.author = "newinfra"
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    if domains:
+        charts["domains"] = _chart(
+            "barh",
+            [d["label"] for d in domains],
+            [round((d["investment"] or 0) / 1e4, 2) for d in domains],
+            "各领域总投资（亿元）",
+        )
+    data = report.write(evaluation, charts, _district_map(snap))
+    return stable_zip(data, evaluation.frozen_at.replace(tzinfo=None, microsecond=0))
 
 
 def _district_map(snap) -> bytes | None:
@@ -354,10 +285,12 @@ def _district_map(snap) -> bytes | None:
         from newinfra.geo.render import map_png
     except ImportError:
         return None
-    values = {d["code"]: float(d["investment"] or 0) for d in snap["districts"] if d.get("code")}
+    values = {
+        d["code"]: round(float(d["investment"] or 0) / 1e4, 2) for d in snap["districts"] if d.get("code")
+    }
     if not values:
         return None
-    return map_png(None, values=values, label="各区项目总投资", unit="万元", width=1000, height=760)
+    return map_png(None, values=values, label="各区项目总投资", unit="亿元", width=1000, height=760)
 
 
 def _table(doc, header, rows):

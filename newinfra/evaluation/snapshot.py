@@ -1,8 +1,19 @@
 """What a frozen evaluation records: targets, tasks, the project library, unit and district scorecards.
 
-Only what stood on the evaluation date counts: indicator values of periods up to that date
-(approved by the time of freezing), each task's status as last reported by then, and the project
-library as it stands when frozen.
+Everything is as it stood on the evaluation's 基准日, read from the history every record keeps
+(django-simple-history), not as it stands when the office freezes:
+
+- **reports** — indicator values, task progress, 销号 and monthly dispatch reports count as they
+  were recorded by the reporting deadline of the 基准日's period (the 基准日 + ``REPORTING_DAYS``,
+  the default 报送期限): a Q4 value approved on 10 January counts for 31 December; one entered,
+  approved or corrected later does not, and neither does a later correction of an earlier one;
+- **projects** — the library is the projects admitted (入库日期) on or before the 基准日, each with
+  its investment, stage and domain as recorded at the end of that day; a project removed (调出)
+  by then is not in it; its completed investment is the sum of its dispatch reports of months up
+  to the 基准日;
+- **units** — the collective placeholders (各区政府, 市直职能部门) are not scored: a task or target
+  they lead counts for every unit they stand for (every district government, every municipal
+  department).
 
 Unit scorecard (shown with the rule on the pages): 50 points for tasks (share of the unit's lead
 tasks 已完成 or 已销号, 推进中 counting half) + 50 points for targets (share of the unit's targets
@@ -12,16 +23,19 @@ green, amber counting half), minus 2 points per overdue report (at most 20), flo
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from django.db.models import Sum
+from django.utils import timezone
 
 from newinfra.indicators.attainment import RULE_TEXT, STATUS_LABELS
 from newinfra.indicators.queries import attainment_rows, domain_of
 from newinfra.orgs.models import Organization, OrgKind
+from newinfra.orgs.permissions import COLLECTIVE_UNITS
 from newinfra.plans.models import Responsibility, Task
-from newinfra.projects.models import Domain, Project, Status
-from newinfra.projects.queries import statistics
+from newinfra.projects.models import DispatchReport, Domain, Project, Stage, Status
 from newinfra.supervision.models import ProgressReport, TaskState, TaskStatus
+
+REPORTING_DAYS = 15
 
 SCORE_RULE = (
     "单位得分 = 任务分（50分 × 牵头任务中已完成或已销号的比例，推进中按一半计）"
@@ -34,8 +48,58 @@ def _num(x):
     return None if x is None else round(float(x), 4)
 
 
+def end_of(day: dt.date) -> dt.datetime:
+    """The last moment of a local day."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def known_by(as_of: dt.date) -> dt.datetime:
+    """When the reports of the 基准日's period were due: what was recorded by then counts."""
+    return end_of(as_of + dt.timedelta(days=REPORTING_DAYS))
+
+
+def states_on(model, moment: dt.datetime, **filters) -> list:
+    """Each record of ``model`` as its history had it at ``moment`` (records not yet created, or
+    deleted by then, left out), kept when that state matches ``filters``."""
+    history = model.history.filter(history_date__lte=moment)
+    candidates = history.filter(**filters).values("id") if filters else None
+    rows = history.filter(id__in=candidates) if filters else history
+    latest: dict[int, int] = {}
+    for pk, hid, kind in rows.order_by("id", "history_date", "history_id").values_list(
+        "id", "history_id", "history_type"
+    ):
+        latest[pk] = hid if kind != "-" else None
+    chosen = [hid for hid in latest.values() if hid is not None]
+    out = []
+    for i in range(0, len(chosen), 5000):  # the state at that moment must itself match
+        out += list(model.history.filter(history_id__in=chosen[i : i + 5000], **filters))
+    return sorted(out, key=lambda h: h.id)
+
+
+class Members:
+    """Who a collective placeholder stands for: 各区政府 → every district government,
+    市直职能部门 → every municipal department."""
+
+    def __init__(self):
+        self.by_kind = {
+            kind: list(
+                Organization.objects.filter(kind=kind, is_active=True)
+                .exclude(name__in=list(COLLECTIVE_UNITS))
+                .order_by("code", "name")
+            )
+            for kind in set(COLLECTIVE_UNITS.values())
+        }
+
+    def of(self, org: Organization) -> list[Organization]:
+        if org.name in COLLECTIVE_UNITS:
+            return self.by_kind[COLLECTIVE_UNITS[org.name]]
+        return [org]
+
+
 def build(as_of: dt.date) -> dict:
-    rows = attainment_rows(as_of=as_of, use_cache=False)
+    moment = known_by(as_of)
+    rows = attainment_rows(as_of=as_of, use_cache=False, known_by=moment)
+    members = Members()
     targets = []
     by_org: dict[int, dict] = {}
     for r in rows:
@@ -59,6 +123,8 @@ def build(as_of: dt.date) -> dict:
                 "indicator": t.indicator.name,
                 "domain": DOMAIN_LABELS.get(domain_of(t.indicator.name, r.profile), "其他"),
                 "target": t.display_value,
+                "target_value": _num(t.value),
+                "unit": t.unit,
                 "year": t.year,
                 "current": _num(a.current),
                 "progress": _num(a.progress),
@@ -71,12 +137,12 @@ def build(as_of: dt.date) -> dict:
                 "overdue": len(r.overdue),
             }
         )
-        if responsible:
-            card = by_org.setdefault(responsible.pk, _card(responsible))
+        for unit in members.of(responsible) if responsible else []:
+            card = by_org.setdefault(unit.pk, _card(unit))
             card["targets"] += 1
             card[a.status] += 1
             card["overdue"] += len(r.overdue)
-    states = task_states_on(as_of)
+    states = task_states_on(as_of, moment)
     tasks = []
     for task in Task.objects.live().select_related("plan").order_by("plan_id", "order"):
         resp = list(task.responsibilities.filter(is_active=True).select_related("organization"))
@@ -92,16 +158,15 @@ def build(as_of: dt.date) -> dict:
                 "status_label": TaskStatus(status).label,
             }
         )
-        for x in resp:
-            if not x.is_lead:
-                continue
-            card = by_org.setdefault(x.organization_id, _card(x.organization))
+        leads = {u.pk: u for x in resp if x.is_lead for u in members.of(x.organization)}
+        for unit in leads.values():
+            card = by_org.setdefault(unit.pk, _card(unit))
             card["tasks"] += 1
             card["tasks_" + status] += 1
     for card in by_org.values():
         card["score"] = score(card)
-    library = statistics(Project.objects.active().exclude(status=Status.DRAFT))
-    districts = _district_cards(library)
+    library = library_on(as_of, moment)
+    districts = _district_cards(library, as_of, moment, members)
     return {
         "as_of": as_of.isoformat(),
         "rule": RULE_TEXT,
@@ -128,22 +193,56 @@ def build(as_of: dt.date) -> dict:
     }
 
 
-def task_states_on(as_of: dt.date) -> dict[int, str]:
+def task_states_on(as_of: dt.date, moment: dt.datetime | None = None) -> dict[int, str]:
     """Each task's status on the evaluation date: the last progress reported for a quarter up to
-    that date, or 已销号 when the office closed it by then."""
+    that date (as recorded by ``moment``), or 已销号 when the office had closed it by then."""
+    moment = moment or known_by(as_of)
     states: dict[int, str] = {}
-    for task_id, status in (
-        ProgressReport.objects.filter(period__lte=as_of)
-        .order_by("task_id", "period", "posted_at")
-        .values_list("task_id", "status")
-    ):
+    reports = sorted(
+        (h.task_id, h.period, h.history_date, h.status)
+        for h in states_on(ProgressReport, moment, period__lte=as_of)
+    )
+    for task_id, _period, _at, status in reports:
         states[task_id] = status  # the latest wins
-    for task_id, closed_at in TaskState.objects.filter(
-        status=TaskStatus.CLOSED, closed_at__isnull=False
-    ).values_list("task_id", "closed_at"):
-        if closed_at.date() <= as_of:
-            states[task_id] = TaskStatus.CLOSED
+    for task_id in TaskState.objects.filter(status=TaskStatus.CLOSED, closed_at__lte=moment).values_list(
+        "task_id", flat=True
+    ):
+        states[task_id] = TaskStatus.CLOSED  # 销号 is final: its date is when it happened
     return states
+
+
+def library_on(as_of: dt.date, moment: dt.datetime) -> dict:
+    """The project library on the 基准日: admitted by then, as recorded at the end of that day."""
+    day_end = end_of(as_of)
+    projects = [
+        h
+        for h in states_on(Project, day_end, admitted_on__lte=as_of)
+        if h.is_active and h.status == Status.ADMITTED and h.stage != Stage.REMOVED
+    ]
+    ids = {h.id for h in projects}
+    invested: dict[int, Decimal] = {}
+    for h in states_on(DispatchReport, moment, month__lte=as_of):
+        if h.project_id in ids:
+            invested[h.project_id] = invested.get(h.project_id, Decimal(0)) + (h.invested_month or 0)
+    zero = Decimal(0)
+    by_domain = {d.value: {"n": 0, "investment": zero} for d in Domain}
+    by_stage = {st.value: {"n": 0, "investment": zero} for st in Stage}
+    for h in projects:
+        for group, key in ((by_domain, h.domain), (by_stage, h.stage)):
+            cell = group.setdefault(key, {"n": 0, "investment": zero})
+            cell["n"] += 1
+            cell["investment"] += h.total_investment or zero
+    return {
+        "projects": projects,
+        "invested": invested,
+        "totals": {
+            "n": len(projects),
+            "investment": sum((h.total_investment or zero for h in projects), zero),
+            "invested": sum(invested.values(), zero),
+        },
+        "by_domain": [{"label": d.label, **by_domain[d.value]} for d in Domain],
+        "by_stage": [{"label": st.label, **by_stage[st.value]} for st in Stage],
+    }
 
 
 def _card(org: Organization) -> dict:
@@ -163,32 +262,39 @@ def score(card: dict) -> float:
     return round(max(0.0, 50 * task_part + 50 * target_part - min(20, 2 * card["overdue"])), 1)
 
 
-def _district_cards(library: dict) -> list[dict]:
-    by_pk = {r["organization_id"]: r for r in library["by_district"]}
-    collective = (
-        Responsibility.objects.live().filter(organization__name="各区政府").values_list("task_id", flat=True)
+def _district_cards(library: dict, as_of: dt.date, moment: dt.datetime, members: Members) -> list[dict]:
+    """Per district: the library's projects in it, and its tasks (named, or through 各区政府) with
+    progress reported by the 基准日."""
+    current_keys = dict(
+        Project.objects.filter(pk__in=[h.id for h in library["projects"]]).values_list("pk", "districts_key")
     )
+    collective = set(
+        Responsibility.objects.live()
+        .filter(organization__name__in=list(COLLECTIVE_UNITS))
+        .filter(organization__kind=OrgKind.DISTRICT)
+        .values_list("task_id", flat=True)
+    )
+    reported_by: dict[int, set] = {}
+    for h in states_on(ProgressReport, moment, period__lte=as_of):
+        reported_by.setdefault(h.organization_id, set()).add(h.task_id)
     out = []
-    for org in Organization.objects.filter(kind=OrgKind.DISTRICT).exclude(name="各区政府").order_by("code"):
-        row = by_pk.get(org.pk, {"n": 0, "investment": 0})
-        named = Responsibility.objects.live().filter(organization=org).values_list("task_id", flat=True)
-        reported = set(org.progress_reports.values_list("task_id", flat=True))
-        own = set(named) | set(collective)
-        invested = (
-            Project.objects.active()
-            .filter(status=Status.ADMITTED, districts=org)
-            .aggregate(s=Sum("invested_to_date"))["s"]
-            or 0
-        )
+    for org in members.by_kind[OrgKind.DISTRICT]:
+        mine = [
+            h
+            for h in library["projects"]
+            if f",{org.pk}," in (current_keys.get(h.id) or h.districts_key or "")
+        ]
+        named = set(Responsibility.objects.live().filter(organization=org).values_list("task_id", flat=True))
+        own = named | collective
         out.append(
             {
                 "name": org.name.removesuffix("政府"),
                 "code": org.code,
-                "projects": row["n"],
-                "investment": _num(row["investment"]),
-                "invested": _num(invested),
+                "projects": len(mine),
+                "investment": _num(sum((h.total_investment or 0 for h in mine), Decimal(0))),
+                "invested": _num(sum((library["invested"].get(h.id, 0) for h in mine), Decimal(0))),
                 "tasks": len(own),
-                "tasks_reported": len(own & reported),
+                "tasks_reported": len(own & reported_by.get(org.pk, set())),
             }
         )
     return out

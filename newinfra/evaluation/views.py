@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from django import forms
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from newinfra.indicators.attainment import STATUS_LABELS
 from newinfra.orgs.permissions import is_office, member_required
 from newinfra.utilities import history
+from newinfra.utilities.widgets import IsoDateInput
 
 from . import exports, services
 from .models import Evaluation, Phase
@@ -24,8 +26,28 @@ PHASE_DATES = {Phase.IMPLEMENTATION: "2020-12-31", Phase.MIDTERM: "2021-12-31", 
 
 class FreezeForm(forms.Form):
     name = forms.CharField(label="名称", max_length=200)
-    phase = forms.ChoiceField(label="阶段", choices=Phase.choices)
-    as_of = forms.DateField(label="评估基准日", widget=forms.DateInput(attrs={"type": "date"}))
+    phase = forms.ChoiceField(
+        label="阶段",
+        choices=Phase.choices,
+        # freeze.js moves the 基准日 (and a default name) with the phase chosen.
+        widget=forms.Select(
+            attrs={"data-dates": json.dumps(PHASE_DATES), "data-names": json.dumps(dict(Phase.choices))}
+        ),
+    )
+    as_of = forms.DateField(label="评估基准日", widget=IsoDateInput())
+
+    def clean(self):
+        data = super().clean()
+        phase, as_of = data.get("phase"), data.get("as_of")
+        expected = PHASE_DATES.get(phase)
+        if expected and as_of and as_of.isoformat() != expected and as_of.isoformat() in PHASE_DATES.values():
+            # Another phase's date left in place when the phase was changed: a wrong freeze.
+            self.add_error(
+                "as_of",
+                f"{Phase(phase).label}的评估基准日为{expected}，当前填写的是其他阶段的基准日；"
+                "如确需其他日期，请将阶段选为“其他”。",
+            )
+        return data
 
 
 @member_required

@@ -1,28 +1,32 @@
-"""Attainment of a target: progress, time elapsed, forecast and a status light.
+"""Attainment of a target: 完成率, time elapsed, forecast and a status light.
 
-Pure Python (no Django), so the rule can be read, tested and shown on the pages as it is.
+Pure Python (no Django), so the rule can be read, tested and shown on the pages as it is. The rule
+is the one a programme office applies by hand (RULE_TEXT is what the pages show beside the figure):
 
-The rule (RULE_TEXT is what the pages show on hover):
-- direction: a target written with < or ≤ (PUE低于1.3, 服务半径小于1公里) is a ceiling, met by going
-  down; every other target is a floor (≥, >, =, 约, a range's lower bound), met by going up;
-- progress: the share of the way from the baseline to the target that the latest approved value
-  has covered (a ceiling counts the way down); a range (1—2家) counts to its lower bound; an
-  approximate target (约5.5万) is met at 95 % of its value; a per-year target (每年新建3个) is
-  checked year by year on the new amount of each year;
+- 完成率 (``progress``): the latest approved value ÷ the target value for an "at least" target
+  (≥, >, =, a range's lower bound, 约); for a ceiling (PUE低于1.3, 服务半径小于1公里) it is the
+  target value ÷ the latest value (逆向指标), so 1.50 against ＜1.3 is 87 %; a target of 0 has no
+  完成率 (met or not, nothing to divide by); a per-year target (每年新建3个) is the new amount of
+  the year being assessed ÷ the yearly amount, every finished year checked on its own;
+- met: ≥ the target value (＞ strictly above it); 约 at 95 % of it; a range at its lower bound; a
+  ceiling strictly below (＜) or at most (≤) it;
 - time elapsed: the share of the target's period (plan start → 31 December of the target year)
-  that has passed on the date of the assessment;
-- forecast: a straight line fitted (least squares) to the last four approved values (with the
-  baseline when there is only one), read at the deadline;
-- status: green when met, or when the forecast meets the target and progress is no more than 10
-  percentage points behind the time elapsed; amber when the forecast meets it but progress is
-  behind the time line; red when the forecast misses it or a report is overdue; grey when there
-  is no approved value yet.
+  passed on the assessment date;
+- forecast: only while the deadline is still ahead, a straight line fitted (least squares) to the
+  last four approved values (with the baseline when there is only one), read at the deadline;
+- status: green when met, or when the forecast meets the target and 完成率 is no more than 10
+  percentage points behind the time elapsed; amber when the forecast meets it but 完成率 is behind
+  the time line; red when the deadline has passed unmet, a report is overdue or the forecast
+  misses it; grey when there is no approved value yet. The explanation beside every light says
+  which of these applies, with the 完成率 it is about, so a light never contradicts its figure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+
+from newinfra.utilities.figures import plain
 
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
 STATUS_LABELS = {GREEN: "正常", AMBER: "滞后于时间进度", RED: "预警", GREY: "暂无数据"}
@@ -31,12 +35,13 @@ TREND_POINTS = 4
 BEHIND_MARGIN = 0.10
 
 RULE_TEXT = (
-    "绿：已达标，或按趋势预计到期可达标且进度不落后于时间进度10个百分点以上；"
-    "黄：预计到期可达标，但完成进度落后于时间进度10个百分点以上；"
-    "红：按最近四期已审核数据的趋势预计到期无法达标，到期未达标，或数据报送逾期；"
-    "灰：尚无审核通过的数据。"
-    "“低于/小于/不高于”类目标（如PUE、服务半径）以下降为进步；“约”类目标达到95%即视为达标；"
-    "区间目标以下限计；“每年”类目标逐年考核当年新增量；"
+    "完成率 = 最新审核值 ÷ 目标值（“不低于”类目标；区间目标按下限，“约”类目标达到95%即视为达标）；"
+    "“低于/小于/不高于”类目标（如PUE、服务半径）为逆向指标，完成率 = 目标值 ÷ 最新审核值，低于目标值即达标；"
+    "目标值为0的不计算完成率；“每年”类目标逐年考核当年新增量，完成率 = 当年新增 ÷ 每年目标。"
+    "绿：已达标，或按趋势预计到期可达标且完成率不落后于时间进度10个百分点以上；"
+    "黄：预计到期可达标，但完成率落后于时间进度10个百分点以上；"
+    "红：到期未达标、数据报送逾期，或按最近四期已审核数据的趋势预计到期无法达标；"
+    "灰：尚无审核通过的数据。预计到期值只对尚未到期的目标计算。"
     "服务半径类目标（如公用充电设施服务半径小于1公里）按“一张图”覆盖分析，服务半径内面积覆盖率达到95%视为达标。"
 )
 
@@ -113,6 +118,32 @@ def _meets(spec: TargetSpec, value: float) -> bool:
     return value >= spec.goal
 
 
+def completion(spec: TargetSpec, value: float | None) -> float | None:
+    """完成率: value ÷ target ("at least"), target ÷ value (ceiling); None for a target of 0."""
+    if value is None or spec.value == 0:
+        return None
+    if spec.ceiling:
+        return spec.value / value if value > 0 else 1.0
+    return max(0.0, value / spec.value)
+
+
+def _pct(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0%}"
+
+
+def _short_of(spec: TargetSpec, rate: float | None) -> str:
+    """Why a 完成率 at or near 100 % is still not met, said in the same cell."""
+    if rate is None:
+        return ""
+    if spec.comparator == "~" and rate < APPROXIMATE_TOLERANCE:
+        return f"，约数目标需达到{APPROXIMATE_TOLERANCE:.0%}"
+    if spec.comparator == ">" and rate >= 1:
+        return "，目标为“超过”，需高于目标值"
+    if spec.comparator == "<" and rate >= 1:
+        return "，目标为“低于”，需低于目标值"
+    return ""
+
+
 def assess(
     spec: TargetSpec,
     points: list[tuple[dt.date, float]],
@@ -125,7 +156,8 @@ def assess(
 
     ``cumulative``: the values are a running stock (5G基站累计数); for a per-year target on such an
     indicator the new amount of a year is its growth over the year before. Otherwise the values
-    are the amount of their own period (年度新增).
+    are the amount of their own period (年度新增). ``baseline`` only anchors the forecast when there
+    is a single value; 完成率 is never measured from it.
     """
     points = sorted(points)
     elapsed = elapsed_share(spec, as_of)
@@ -136,36 +168,29 @@ def assess(
         why = "数据报送逾期，尚无审核通过的数据" if overdue else "尚无审核通过的数据"
         return Attainment(status, elapsed=elapsed, overdue=overdue, explanation=why)
     current = points[-1][1]
-    # Without a recorded baseline a floor counts from zero and a ceiling from its first value.
-    base = baseline if baseline is not None else (points[0][1] if spec.ceiling else 0.0)
-    if spec.ceiling:
-        if base <= spec.value:
-            progress = 1.0 if _meets(spec, current) else 0.0
-        else:
-            progress = (base - current) / (base - spec.value)
-    else:
-        span = spec.goal - base
-        progress = (current - base) / span if span > 0 else (1.0 if _meets(spec, current) else 0.0)
-    progress = max(0.0, progress)
+    rate = completion(spec, current)
     met = _meets(spec, current)
-    # The trend of the last four approved values (a year of quarterly reports): recent pace, not
-    # the average since the start, so a late start that has since sped up is seen as such.
-    recent = points[-TREND_POINTS:]
-    line = recent if len(recent) >= 2 or baseline is None else [(spec.start, baseline), *recent]
-    forecast = linear_forecast(line, spec.deadline)
+    forecast = None
+    if as_of <= spec.deadline:
+        # The trend of the last four approved values (a year of quarterly reports): recent pace,
+        # not the average since the start, so a late start that has since sped up is seen as such.
+        recent = points[-TREND_POINTS:]
+        line = recent if len(recent) >= 2 or baseline is None else [(spec.start, baseline), *recent]
+        forecast = linear_forecast(line, spec.deadline)
+    done = f"完成{_pct(rate)}" if rate is not None else "目标值为0"
     if met:
-        status, why = GREEN, "已达到目标值"
+        status, why = GREEN, f"已达到目标值（{done}）"
     elif as_of > spec.deadline:
-        status, why = RED, f"到期未达标（完成{progress:.0%}）"
+        status, why = RED, f"到期未达标（{done}{_short_of(spec, rate)}）"
     elif overdue:
-        status, why = RED, "数据报送逾期"
+        status, why = RED, f"数据报送逾期（{done}）"
     elif forecast is not None and not _meets(spec, forecast):
-        status, why = RED, "按当前趋势预计到期无法达标"
-    elif progress < elapsed - BEHIND_MARGIN:
-        status, why = AMBER, f"完成进度{progress:.0%}落后于时间进度{elapsed:.0%}"
+        status, why = RED, f"{done}{_short_of(spec, rate)}，按当前趋势预计到期无法达标"
+    elif rate is not None and not spec.ceiling and rate < elapsed - BEHIND_MARGIN:
+        status, why = AMBER, f"完成{_pct(rate)}，落后于时间进度{_pct(elapsed)}"
     else:
-        status, why = GREEN, "按当前趋势预计到期可以达标"
-    return Attainment(status, current, progress, elapsed, forecast, met, overdue, why)
+        status, why = GREEN, f"{done}，按当前趋势预计到期可以达标"
+    return Attainment(status, current, rate, elapsed, forecast, met, overdue, why)
 
 
 def _assess_per_year(spec, points, as_of, elapsed, overdue, cumulative, baseline) -> Attainment:
@@ -188,37 +213,30 @@ def _assess_per_year(spec, points, as_of, elapsed, overdue, cumulative, baseline
         return Attainment(status, elapsed=elapsed, overdue=overdue, explanation="尚无审核通过的数据")
     yearly = []
     missed_years = []
-    current_year = as_of.year
-    for year in range(spec.start.year, min(current_year, spec.deadline.year) + 1):
+    # The year assessed: the current one, or the target's last year once the period is over.
+    year_now = min(as_of.year, spec.deadline.year)
+    for year in range(spec.start.year, year_now + 1):
         new = by_year.get(year, 0.0)
         done = new >= spec.goal
-        finished = year < current_year
+        finished = year < as_of.year
         yearly.append((year, new, done))
         if finished and not done:
             missed_years.append(year)
-    this_year = by_year.get(current_year, 0.0)
-    year_elapsed = min(1.0, max(0.0, (as_of.timetuple().tm_yday) / 365.0))
-    this_progress = this_year / spec.goal if spec.goal else 1.0
-    years_counted = [y for y in yearly if y[0] <= current_year]
-    progress = (
-        sum(min(new / spec.goal, 1.0) for _, new, _ in years_counted) / max(1, len(years_counted))
-        if spec.goal
-        else 1.0
-    )
-    met = not missed_years and (current_year > spec.deadline.year or this_year >= spec.goal)
+    this_year = by_year.get(year_now, 0.0)
+    in_year = as_of.year == year_now
+    year_elapsed = min(1.0, max(0.0, (as_of.timetuple().tm_yday) / 365.0)) if in_year else 1.0
+    rate = this_year / spec.goal if spec.goal else None
+    met = not missed_years and (as_of.year > spec.deadline.year or this_year >= spec.goal)
+    label = f"{year_now}年新增{plain(this_year)}"
     if missed_years:
-        status, why = RED, f"{'、'.join(map(str, missed_years))}年未完成当年目标"
+        status, why = RED, f"{'、'.join(map(str, missed_years))}年未完成当年目标（{label}，完成{_pct(rate)}）"
     elif overdue:
-        status, why = RED, "数据报送逾期"
-    elif (
-        current_year <= spec.deadline.year
-        and this_progress < year_elapsed - BEHIND_MARGIN
-        and this_year < spec.goal
-    ):
-        status, why = AMBER, f"{current_year}年已完成{this_year:g}，落后于年内时间进度"
+        status, why = RED, f"数据报送逾期（{label}）"
+    elif in_year and rate is not None and rate < year_elapsed - BEHIND_MARGIN and this_year < spec.goal:
+        status, why = AMBER, f"{label}，完成当年目标的{_pct(rate)}，落后于年内时间进度{_pct(year_elapsed)}"
     else:
-        status, why = GREEN, "各年均完成当年目标"
-    return Attainment(status, this_year, progress, elapsed, None, met, overdue, why, yearly)
+        status, why = GREEN, f"各年均完成当年目标（{label}）"
+    return Attainment(status, this_year, rate, elapsed, None, met, overdue, why, yearly)
 
 
 def spec_from(

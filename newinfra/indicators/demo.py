@@ -10,11 +10,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from newinfra.orgs.models import Organization, OrgKind
+from newinfra.orgs.permissions import COLLECTIVE_UNITS
 from newinfra.plans.models import Indicator, Target, Task
+from newinfra.projects.demo import dated, recorded_at
 
 from .models import DataValue, Frequency, IndicatorProfile, Kind, ValueStatus, period_end
 from .queries import bump_values, district_orgs, domain_of
@@ -48,10 +49,11 @@ def quarter_ends(first_year=2020, last_year=2022) -> list[dt.date]:
 
 def _lead_unit(target: Target) -> Organization | None:
     if target.task_id:
-        r = target.task.responsibilities.filter(
-            is_active=True, is_lead=True, organization__kind=OrgKind.CITY
-        ).first()
-        r = r or target.task.responsibilities.filter(is_active=True, organization__kind=OrgKind.CITY).first()
+        # A named department: the placeholder 市直职能部门 reports nothing itself.
+        named = target.task.responsibilities.filter(is_active=True, organization__kind=OrgKind.CITY).exclude(
+            organization__name__in=list(COLLECTIVE_UNITS)
+        )
+        r = named.filter(is_lead=True).first() or named.first()
         if r:
             return r.organization
     return None
@@ -127,18 +129,21 @@ def seed_demo_monitoring() -> int:
             fractional = kind == Kind.RATIO or (indicator.unit or main.unit) in ("", "%", "PF", "PB")
             value = Decimal(str(round(v, 2 if fractional else 0)))
             values.append(
-                DataValue(
-                    indicator=indicator,
-                    period=end,
-                    value=value,
-                    status=ValueStatus.APPROVED,
-                    reporting_org=responsible,
-                    reported_by=office,
-                    submitted_at=timezone.now(),
-                    approved_by=office,
-                    approved_at=timezone.now(),
-                    is_demo=True,
-                    note="演示数据",
+                dated(
+                    DataValue(
+                        indicator=indicator,
+                        period=end,
+                        value=value,
+                        status=ValueStatus.APPROVED,
+                        reporting_org=responsible,
+                        reported_by=office,
+                        submitted_at=recorded_at(end, 8),
+                        approved_by=office,
+                        approved_at=recorded_at(end),
+                        is_demo=True,
+                        note="演示数据",
+                    ),
+                    recorded_at(end),
                 )
             )
             if profile.district_breakdown:
@@ -146,19 +151,22 @@ def seed_demo_monitoring() -> int:
                 parts[-1] = value - sum(parts[:-1])  # the breakdown adds up to the city total exactly
                 for d, part in zip(districts, parts, strict=True):
                     values.append(
-                        DataValue(
-                            indicator=indicator,
-                            period=end,
-                            district=d,
-                            value=part,
-                            status=ValueStatus.APPROVED,
-                            reporting_org=d,
-                            reported_by=office,
-                            submitted_at=timezone.now(),
-                            approved_by=office,
-                            approved_at=timezone.now(),
-                            is_demo=True,
-                            note="演示数据",
+                        dated(
+                            DataValue(
+                                indicator=indicator,
+                                period=end,
+                                district=d,
+                                value=part,
+                                status=ValueStatus.APPROVED,
+                                reporting_org=d,
+                                reported_by=office,
+                                submitted_at=recorded_at(end, 8),
+                                approved_by=office,
+                                approved_at=recorded_at(end),
+                                is_demo=True,
+                                note="演示数据",
+                            ),
+                            recorded_at(end),
                         )
                     )
     bulk_create_with_history(
@@ -188,7 +196,9 @@ def _seed_tasks(office) -> None:
         )
         states.append(
             TaskState(
-                task=task, status=status, closed_at=timezone.now() if status == TaskStatus.CLOSED else None
+                task=task,
+                status=status,
+                closed_at=recorded_at(dt.date(2022, 12, 31), 5) if status == TaskStatus.CLOSED else None,
             )
         )
         leads = [
@@ -201,14 +211,17 @@ def _seed_tasks(office) -> None:
         for q, end in enumerate(quarter_ends(2021, 2022)):
             posted = TaskStatus.IN_PROGRESS if q < 7 or status == TaskStatus.CLOSED else status
             reports.append(
-                ProgressReport(
-                    task=task,
-                    organization=leads[0],
-                    period=end,
-                    status=posted,
-                    posted_by=office,
-                    is_demo=True,
-                    text=f"（演示数据）{end.year}年第{(end.month - 1) // 3 + 1}季度：按计划推进{task.title}相关工作。",
+                dated(
+                    ProgressReport(
+                        task=task,
+                        organization=leads[0],
+                        period=end,
+                        status=posted,
+                        posted_by=office,
+                        is_demo=True,
+                        text=f"（演示数据）{end.year}年第{(end.month - 1) // 3 + 1}季度：按计划推进{task.title}相关工作。",
+                    ),
+                    recorded_at(end),
                 )
             )
     TaskState.objects.bulk_create(states, batch_size=500, ignore_conflicts=True)

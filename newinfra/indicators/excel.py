@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from newinfra.plans.models import Indicator
 from newinfra.utilities import cells
+from newinfra.utilities.figures import plain
 from newinfra.utilities.workbooks import (
     ImportResult,
     dropdown,
@@ -115,7 +116,7 @@ def run_import(data: bytes, user, commit: bool) -> ImportResult:
                         "row": row,
                         "code": indicator.name,
                         "name": district.name if district else CITY,
-                        "action": f"{period_label(period_end(day, profile.frequency), profile.frequency)}：{value:g}",
+                        "action": f"{period_label(period_end(day, profile.frequency), profile.frequency)}：{plain(value)}",
                     }
                 )
         if result.errors or not commit:

@@ -60,31 +60,55 @@ class TargetRow:
     overdue: list[dt.date]
 
 
-def city_series(indicator_ids=None) -> tuple[dict[int, list[tuple[dt.date, float]]], dict[int, set]]:
-    """(approved city values by indicator, periods with a submitted or approved city value), one query."""
-    rows = DataValue.objects.filter(
-        district__isnull=True, status__in=(ValueStatus.SUBMITTED, ValueStatus.APPROVED)
-    )
-    if indicator_ids is not None:
-        rows = rows.filter(indicator_id__in=indicator_ids)
+def city_series(
+    indicator_ids=None, known_by: dt.datetime | None = None
+) -> tuple[dict[int, list[tuple[dt.date, float]]], dict[int, set]]:
+    """(approved city values by indicator, periods with a submitted or approved city value), one query.
+
+    ``known_by``: the values as they stood at that moment, read from their history (a value
+    approved later, corrected later or entered later does not count)."""
+    if known_by is None:
+        rows = DataValue.objects.filter(
+            district__isnull=True, status__in=(ValueStatus.SUBMITTED, ValueStatus.APPROVED)
+        )
+        if indicator_ids is not None:
+            rows = rows.filter(indicator_id__in=indicator_ids)
+        found = rows.order_by("indicator_id", "period").values_list(
+            "indicator_id", "period", "value", "status"
+        )
+    else:
+        history = DataValue.history.filter(district__isnull=True, history_date__lte=known_by)
+        if indicator_ids is not None:
+            history = history.filter(indicator_id__in=indicator_ids)
+        latest: dict[int, tuple] = {}
+        for pk, kind, ind, period, value, status in history.order_by(
+            "id", "history_date", "history_id"
+        ).values_list("id", "history_type", "indicator_id", "period", "value", "status"):
+            latest[pk] = (kind, ind, period, value, status)
+        found = sorted(
+            (ind, period, value, status)
+            for kind, ind, period, value, status in latest.values()
+            if kind != "-" and status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
+        )
     approved: dict[int, list[tuple[dt.date, float]]] = {}
     reported: dict[int, set] = {}
-    for ind, period, value, status in rows.order_by("indicator_id", "period").values_list(
-        "indicator_id", "period", "value", "status"
-    ):
+    for ind, period, value, status in found:
         reported.setdefault(ind, set()).add(period)
         if status == ValueStatus.APPROVED:
             approved.setdefault(ind, []).append((period, float(value)))
     return approved, reported
 
 
-def attainment_rows(targets=None, as_of: dt.date | None = None, use_cache: bool = True) -> list[TargetRow]:
-    """Every active target with its attainment on ``as_of`` (today by default)."""
+def attainment_rows(
+    targets=None, as_of: dt.date | None = None, use_cache: bool = True, known_by: dt.datetime | None = None
+) -> list[TargetRow]:
+    """Every active target with its attainment on ``as_of`` (today by default); ``known_by``: from
+    the values as they stood at that moment (an evaluation's 基准日), not as they stand now."""
     as_of = as_of or timezone.localdate()
     qs = targets if targets is not None else Target.objects.live()
     qs = qs.select_related("plan", "indicator", "task").order_by("plan_id", "order")
     key = None
-    if use_cache and targets is None:
+    if use_cache and targets is None and known_by is None:
         key = f"newinfra:attainment:{values_version()}:{as_of.isoformat()}"
         cached = cache.get(key)
         if cached is not None:
@@ -95,7 +119,7 @@ def attainment_rows(targets=None, as_of: dt.date | None = None, use_cache: bool 
         p.indicator_id: p
         for p in IndicatorProfile.objects.filter(indicator_id__in=ids).select_related("responsible")
     }
-    series, reported = city_series(ids)
+    series, reported = city_series(ids, known_by)
     coverage = _coverage_points(profiles)
     rows = []
     for t in qs:

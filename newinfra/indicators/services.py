@@ -11,6 +11,7 @@ from django.utils import timezone
 from newinfra.orgs.models import OrgKind, Role
 from newinfra.orgs.permissions import is_office, membership
 from newinfra.plans.models import Indicator
+from newinfra.utilities.figures import figure, plain
 
 from .models import (
     DataValue,
@@ -70,9 +71,13 @@ def check_value(profile: IndicatorProfile, end: dt.date, district, value: Decima
     if profile.kind in (Kind.STOCK, Kind.FLOW) and value < 0:
         errors.append("数值不能为负数。")
     if profile.min_value is not None and value < profile.min_value:
-        errors.append(f"数值{value:g}{unit}低于合理下限{profile.min_value:g}{unit}，请核实。")
+        errors.append(
+            f"数值{figure(value, unit, scale=False)}低于合理下限{figure(profile.min_value, unit, scale=False)}，请核实。"
+        )
     if profile.max_value is not None and value > profile.max_value:
-        errors.append(f"数值{value:g}{unit}高于合理上限{profile.max_value:g}{unit}，请核实。")
+        errors.append(
+            f"数值{figure(value, unit, scale=False)}高于合理上限{figure(profile.max_value, unit, scale=False)}，请核实。"
+        )
     if profile.kind == Kind.STOCK:
         rows = DataValue.objects.filter(indicator=profile.indicator, district=district, status__in=REPORTED)
         if exclude_pk:
@@ -81,13 +86,13 @@ def check_value(profile: IndicatorProfile, end: dt.date, district, value: Decima
         after = rows.filter(period__gt=end).order_by("period").first()
         if before and value < before.value:
             errors.append(
-                f"累计数不能减少：{period_label(before.period, profile.frequency)}已报{before.value:g}{unit}，"
-                f"本期{value:g}{unit}。"
+                f"累计数不能减少：{period_label(before.period, profile.frequency)}已报{figure(before.value, unit, scale=False)}，"
+                f"本期{figure(value, unit, scale=False)}。"
             )
         if after and value > after.value:
             errors.append(
-                f"累计数不能减少：{period_label(after.period, profile.frequency)}已报{after.value:g}{unit}，"
-                f"本期{value:g}{unit}比它还大。"
+                f"累计数不能减少：{period_label(after.period, profile.frequency)}已报{figure(after.value, unit, scale=False)}，"
+                f"本期{figure(value, unit, scale=False)}比它还大。"
             )
     if profile.district_breakdown:
         warnings += _district_sum_warnings(profile, end, district, value, exclude_pk)
@@ -109,7 +114,9 @@ def _district_sum_warnings(profile, end, district, value, exclude_pk) -> list[st
     total = sum(rows[d.pk] for d in districts)
     city = rows[None]
     if city and abs(total - city) > abs(city) * DISTRICT_SUM_TOLERANCE:
-        return [f"各区数值合计{total:g}与全市合计{city:g}不一致（相差{total - city:g}），请核实。"]
+        return [
+            f"各区数值合计{plain(total)}与全市合计{plain(city)}不一致（相差{plain(total - city)}），请核实。"
+        ]
     return []
 
 

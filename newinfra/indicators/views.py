@@ -19,6 +19,7 @@ from newinfra.plans.compare import indicators_with_targets
 from newinfra.plans.models import Indicator, Plan, Target
 from newinfra.projects.models import Domain
 from newinfra.utilities import history
+from newinfra.utilities.figures import plain
 from newinfra.utilities.tables import xlsx_response
 from newinfra.utilities.workbooks import ImportFileError
 
@@ -70,7 +71,7 @@ def monitor(request):
                 "目标",
                 "年份",
                 "最新值",
-                "完成进度",
+                "完成率",
                 "时间进度",
                 "预计到期值",
                 "状态",
@@ -152,6 +153,9 @@ def profile_edit(request, pk: int):
         raise PermissionDenied("只有统筹办可以设置指标的报送方式。")
     profile = services.profile_of(indicator)
     form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid() and not form.has_changed():
+        messages.info(request, "报送设置未作修改。")
+        return redirect("indicator-detail", indicator.pk)
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
         obj._history_user = request.user
@@ -264,6 +268,7 @@ def report(request, pk: int):
             ],
             "due": profile.due_date(period),
             "has_errors": bool(errors),
+            "note": request.POST.get("note", "") if request.method == "POST" else "",
         },
     )
 
@@ -477,4 +482,4 @@ def indicator_detail(request, pk: int):
 def _value_cell(v):
     if v is None:
         return ""
-    return float(v.value) if v.status == "approved" else f"{v.value:g}（{v.get_status_display()}）"
+    return float(v.value) if v.status == "approved" else f"{plain(v.value, 4)}（{v.get_status_display()}）"

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 
-from newinfra.utilities.script import to_traditional
+from newinfra.utilities.script import to_simplified, to_traditional
 
 FONT = "宋体"
 HEADER = [
@@ -49,7 +49,8 @@ def ledger_workbook(tasks, as_of: dt.date, made_by: str = "", plan=None, script:
 
     from newinfra.supervision.sheet import annotate
 
-    convert = to_traditional if script == "hant" else (lambda s: s)
+    # every cell in the reader's script: a Traditional-source plan's text is Simplified in 简体
+    convert = to_traditional if script == "hant" else to_simplified
     tasks = annotate(tasks, as_of)
     wb = Workbook()
     ws = wb.active

@@ -169,6 +169,15 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    @property
+    def deadline_text(self) -> str:
+        """完成时限 as the ledger page and its export both show it: the task's own, or the end of
+        its plan's period (a task without one runs to the plan's end)."""
+        if self.deadline:
+            return self.deadline
+        end = self.plan.period_end if self.plan_id else None
+        return f"{end}年底" if end else ""
+
 
 class Responsibility(models.Model):
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="responsibilities")

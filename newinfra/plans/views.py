@@ -151,7 +151,7 @@ def ledger(request):
 @member_required
 def task_detail(request, pk: int):
     from newinfra.projects.permissions import visible_projects
-    from newinfra.supervision.services import task_context
+    from newinfra.supervision.services import task_context, typed_for
 
     task = get_object_or_404(tasks_with_units(request.user), pk=pk)
     return render(
@@ -161,6 +161,7 @@ def task_detail(request, pk: int):
             "task": task,
             "can_change": can_change_task(request.user, task),
             **task_context(task, request.user),
+            "typed": typed_for(request, task),
             "task_projects": visible_projects(request.user)
             .filter(tasks=task)
             .select_related("declarant")[:50],

@@ -11,6 +11,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from newinfra.orgs.models import Organization, OrgKind
@@ -126,6 +127,43 @@ def _months(start: dt.date, end: dt.date):
         m = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def recorded_at(day: dt.date, days_after: int = 10) -> dt.datetime:
+    """When a demo report about ``day`` was entered: ``days_after`` days later, at 10:00."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=days_after), dt.time(10)))
+
+
+def month_end(m: dt.date) -> dt.date:
+    return (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def dated(obj, at: dt.datetime):
+    """``obj`` with the moment its history row records (bulk_create_with_history reads it)."""
+    obj._history_date = at
+    return obj
+
+
+def annual_plan(total: Decimal, start: dt.date, finish: dt.date, years=(2020, 2021, 2022)) -> dict:
+    """The rolling plan of one project: its total spread over its months of works, per year.
+
+    Only the years of the plan that the works touch are planned (a project built in 2021–2022 has
+    no 2020 plan); the shares follow the months of works in each year, the whole period's last
+    year taking the rounding remainder.
+    """
+    months = list(_months(start, finish)) or [start.replace(day=1)]
+    per_year: dict[int, int] = {}
+    for m in months:
+        per_year[m.year] = per_year.get(m.year, 0) + 1
+    out, given = {}, Decimal(0)
+    for year in sorted(per_year):
+        share = (total * per_year[year] / len(months)).quantize(Decimal("0.01"))
+        if year == max(per_year):
+            share = total - given
+        given += share
+        if year in years:
+            out[year] = share
+    return out
+
+
 def demo_enterprises(rng: random.Random) -> list[Organization]:
     out = []
     for name in DEMO_ENTERPRISES:
@@ -219,11 +257,15 @@ def seed_demo_projects(count: int = 320, seed: int = 2020, user=None) -> int:
             status=status,
             stage=stage,
             stage_reason="建设条件发生变化，企业申请调出（演示）" if stage == Stage.REMOVED else "",
-            admitted_on=dt.date(2020, 6, 30) if status == Status.ADMITTED else None,
+            admitted_on=max(dt.date(2020, 3, 31), start - dt.timedelta(days=30))
+            if status == Status.ADMITTED
+            else None,
             is_demo=True,
             created_by=user,
         )
         p._keyword = keyword
+        # The record's history begins when it was declared, as a real library's would.
+        p._history_date = recorded_at(p.admitted_on or start) - dt.timedelta(days=20)
         projects.append(p)
     bulk_create_with_history(
         projects, Project, batch_size=500, default_user=user, default_change_reason="演示数据"
@@ -262,12 +304,8 @@ def seed_demo_projects(count: int = 320, seed: int = 2020, user=None) -> int:
                     user=user,
                 )
             )
-            for year in (2020, 2021, 2022):
-                annual.append(
-                    AnnualInvestment(
-                        project=p, year=year, planned=(p.total_investment / 3).quantize(Decimal("0.01"))
-                    )
-                )
+            for year, planned in annual_plan(p.total_investment, p.planned_start, p.planned_finish).items():
+                annual.append(AnnualInvestment(project=p, year=year, planned=planned))
             if p._keyword:
                 ind = next((i for n, i in indicators.items() if p._keyword in n), None)
                 if ind:
@@ -325,16 +363,19 @@ def seed_demo_projects(count: int = 320, seed: int = 2020, user=None) -> int:
                     cumulative = target
                     problem = rng.random() < 0.02
                     reports.append(
-                        DispatchReport(
-                            project=p,
-                            month=m,
-                            invested_month=month_amount,
-                            invested_cumulative=cumulative,
-                            progress_pct=(cumulative / p.total_investment * 100).quantize(Decimal("0.1")),
-                            milestone="",
-                            problems="施工用地临时占道审批待协调（演示）" if problem else "",
-                            problem_unit=districts[d] if problem else None,
-                            reported_by=user,
+                        dated(
+                            DispatchReport(
+                                project=p,
+                                month=m,
+                                invested_month=month_amount,
+                                invested_cumulative=cumulative,
+                                progress_pct=(cumulative / p.total_investment * 100).quantize(Decimal("0.1")),
+                                milestone="",
+                                problems="施工用地临时占道审批待协调（演示）" if problem else "",
+                                problem_unit=districts[d] if problem else None,
+                                reported_by=user,
+                            ),
+                            recorded_at(month_end(m)),
                         )
                     )
                 if months:

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from newinfra.orgs.models import Organization, OrgKind
 from newinfra.plans.models import Indicator, Task
+from newinfra.utilities.widgets import IsoDateInput, MonthInput
 
 from .models import DispatchReport, FlagKind, GreenChannelItem, Project, ProjectFlag
 
@@ -85,8 +86,8 @@ class ProjectForm(forms.ModelForm):
             "contact_phone",
         ]
         widgets = {
-            "planned_start": forms.DateInput(attrs={"type": "date"}),
-            "planned_finish": forms.DateInput(attrs={"type": "date"}),
+            "planned_start": IsoDateInput(),
+            "planned_finish": IsoDateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "code": forms.TextInput(attrs={"placeholder": "例如 2021-440106-65-03-012345"}),
         }
@@ -148,7 +149,7 @@ class ProjectForm(forms.ModelForm):
 
 
 class DispatchForm(forms.ModelForm):
-    month = forms.CharField(label="月份", widget=forms.DateInput(attrs={"type": "month"}))
+    month = forms.CharField(label="月份", widget=MonthInput())
 
     class Meta:
         model = DispatchReport
@@ -183,12 +184,8 @@ class AdjustmentForm(forms.Form):
     total_investment = forms.DecimalField(
         label="总投资（万元）", required=False, min_value=0, max_digits=14, decimal_places=2
     )
-    planned_start = forms.DateField(
-        label="计划开工", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    planned_finish = forms.DateField(
-        label="计划建成", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    planned_start = forms.DateField(label="计划开工", required=False, widget=IsoDateInput())
+    planned_finish = forms.DateField(label="计划建成", required=False, widget=IsoDateInput())
     reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -196,7 +193,7 @@ class FlagForm(forms.ModelForm):
     class Meta:
         model = ProjectFlag
         fields = ["kind", "date", "document", "subsidy_applied", "subsidy_granted", "note"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": IsoDateInput()}
 
     def clean(self):
         data = super().clean()
@@ -214,4 +211,4 @@ class GreenItemForm(forms.ModelForm):
     class Meta:
         model = GreenChannelItem
         fields = ["item", "state", "date", "document"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": IsoDateInput()}

@@ -166,10 +166,12 @@ def project_form(request, pk: int | None = None):
             if project is None:
                 obj.declarant = membership(request.user).organization
                 obj.created_by = request.user
-            obj._history_user = request.user
-            obj.save()
-            form.save_m2m()
-            _save_contribution(obj, form, request.user)
+            # Saving an unchanged form writes nothing: no history row, no new version.
+            if project is None or form.has_changed():
+                obj._history_user = request.user
+                obj.save()
+                form.save_m2m()
+                _save_contribution(obj, form, request.user)
             if project is None:
                 services._event(obj, request.user, ProjectEvent.Action.CREATE, "", obj.get_status_display())
             if request.POST.get("then") == "submit":
@@ -500,6 +502,9 @@ def stats(request):
     )
 
 
+ROLL_TYPED = "roll-typed"
+
+
 @member_required
 def roll(request):
     """年度滚动更新: the office opens a year; declarants confirm each project or remove it."""
@@ -534,6 +539,12 @@ def roll(request):
         except (services.ProjectError, ValueError) as exc:
             for msg in getattr(exc, "messages", [str(exc)]):
                 messages.error(request, msg)
+            # Shown again on the next page, in the refused row: what the declarant typed.
+            request.session[ROLL_TYPED] = {
+                k: v
+                for k, v in request.POST.items()
+                if k in ("confirmation", "comment") or k.startswith("plan_")
+            }
         return redirect("project-roll")
     visible = perm.visible_projects(user)
     pending = RollingConfirmation.objects.filter(
@@ -561,8 +572,11 @@ def roll(request):
             }
         )
     pending_page = list(pending.order_by("project__name")[:300])
+    typed = request.session.pop(ROLL_TYPED, {})
     for c in pending_page:
-        c.years = [c.year, c.year + 1, c.year + 2]
+        mine = typed if str(typed.get("confirmation")) == str(c.pk) else {}
+        c.years = [(y, mine.get(f"plan_{y}", "")) for y in (c.year, c.year + 1, c.year + 2)]
+        c.typed_comment = mine.get("comment", "")
     return render(
         request,
         "projects/roll.html",
@@ -638,7 +652,9 @@ def green_update(request, pk: int):
     if not perm.can_manage(request.user):
         raise PermissionDenied("只有统筹办可以维护绿色通道事项。")
     form = GreenItemForm(request.POST, instance=item)
-    if form.is_valid():
+    if form.is_valid() and not form.has_changed():
+        messages.info(request, "未作修改。")
+    elif form.is_valid():
         obj = form.save(commit=False)
         obj._history_user = request.user
         obj.save()
@@ -675,7 +691,9 @@ def flag_update(request, pk: int):
         messages.success(request, f"已撤销标记“{flag.get_kind_display()}”。")
         return redirect("project-detail", flag.project_id)
     form = FlagForm(request.POST, instance=flag)
-    if form.is_valid():
+    if form.is_valid() and not form.has_changed():
+        messages.info(request, "未作修改。")
+    elif form.is_valid():
         obj = form.save(commit=False)
         obj._history_user = request.user
         obj.save()

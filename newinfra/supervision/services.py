@@ -436,6 +436,16 @@ def remind(as_of: dt.date | None = None) -> dict:
     return sent
 
 
+TYPED_KEY = "supervision-typed"
+
+
+def typed_for(request, task: Task) -> dict:
+    """What the unit typed into a task form that was refused (kept in the session by the view),
+    shown again once and then forgotten."""
+    typed = request.session.pop(TYPED_KEY, None) if hasattr(request, "session") else None
+    return typed if typed and typed.get("task") == task.pk else {}
+
+
 def task_context(task: Task, user) -> dict:
     """What the task page adds: status, progress by quarter with evidence, orders, closure."""
     state = state_of(task)

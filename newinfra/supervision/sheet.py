@@ -31,7 +31,7 @@ class SheetRow:
 
 
 def deadline_text(task) -> str:
-    return task.deadline or (f"{task.plan.period_end}年底" if task.plan.period_end else "")
+    return task.deadline_text
 
 
 def deadline_year(task) -> int | None:

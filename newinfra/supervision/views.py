@@ -18,6 +18,7 @@ from newinfra.orgs.permissions import is_office, member_required, membership, se
 from newinfra.plans.models import Indicator, Task
 from newinfra.utilities import history
 from newinfra.utilities.tables import xlsx_response
+from newinfra.utilities.widgets import IsoDateInput
 
 from . import overdue, services
 from .models import ClosureRequest, Notice, NoticeSetting, SupervisionOrder
@@ -143,7 +144,7 @@ class OrderForm(forms.Form):
     )
     respond_by = forms.DateField(
         label="反馈期限",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         error_messages={"required": "请填写反馈期限。", "invalid": "反馈期限应为日期，例如 2026-12-31。"},
     )
 
@@ -304,7 +305,12 @@ def order_detail(request, pk: int):
         except services.SupervisionError as exc:
             for m in exc.messages:
                 messages.error(request, m)
-        return redirect("order-detail", order.pk)
+            # Render the page again (no redirect) so the answer the unit typed is still there.
+            typed = request.POST.get("text", "")
+        else:
+            return redirect("order-detail", order.pk)
+    else:
+        typed = ""
     m = membership(request.user)
     return render(
         request,
@@ -320,6 +326,7 @@ def order_detail(request, pk: int):
             "send_back_by": timezone.localdate() + dt.timedelta(days=overdue.ORDER_DAYS),
             "today": timezone.localdate(),
             "changes": history.changes(order.history.all()),
+            "typed": typed,
         },
     )
 
@@ -363,6 +370,13 @@ def _unit_action(request, pk: int, act, done: str):
             raise PermissionDenied(str(exc)) from exc
         for m in exc.messages:
             messages.error(request, m)
+        # The task page shows the form again with what the unit typed (see task_context).
+        request.session[services.TYPED_KEY] = {
+            "task": task.pk,
+            "form": request.resolver_match.url_name if request.resolver_match else "",
+            "status": request.POST.get("status", ""),
+            "text": request.POST.get("text", ""),
+        }
     return redirect("task-detail", task.pk)
 
 

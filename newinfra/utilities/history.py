@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .figures import plain
+from .script import to_simplified
 
 
 @dataclass
@@ -19,8 +26,25 @@ def _label(model, name: str) -> str:
         return name
 
 
+def _moment(value):
+    """Dates and times as the rows beside them show them: local time (Asia/Shanghai), to the
+    second (not 2026-11-30 16:35:45.844560+00:00); amounts without trailing zeros."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return plain(value, 6)
+    if isinstance(value, str):
+        return to_simplified(value)  # the page's script (a Traditional-source plan's 原文 too)
+    return value
+
+
 def _shown(model, name: str, value):
     """Choice fields show their Chinese label, not the stored code."""
+    value = _moment(value)
     try:
         field = model._meta.get_field(name)
     except Exception:
@@ -54,7 +78,7 @@ def changes(history_qs, limit: int = 50, describe=None) -> list[tuple[object, li
         prev = record.prev_record
         model = record.instance_type
         diff = record.diff_against(prev).changes if prev else []
-        record.described = describe(record) if describe else ""
+        record.described = to_simplified(describe(record)) if describe else ""
         rows.append(
             (
                 record,

@@ -11,6 +11,8 @@ from __future__ import annotations
 from functools import cache
 
 SCRIPT_SESSION_KEY = "script"
+# Text between these markers is a source as written (a plan's 原文): never converted.
+VERBATIM_OPEN, VERBATIM_CLOSE = "<!--verbatim-->", "<!--/verbatim-->"
 SCRIPTS = {"hans": "简体", "hant": "繁體"}
 
 
@@ -27,6 +29,19 @@ def to_traditional(text: str) -> str:
 
 def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text) if text else text
+
+
+def convert_page(html: str, convert) -> str:
+    """``convert`` applied to the page except the verbatim passages."""
+    if VERBATIM_OPEN not in html:
+        return convert(html)
+    out, rest = [], html
+    while VERBATIM_OPEN in rest:
+        before, _, tail = rest.partition(VERBATIM_OPEN)
+        kept, _, rest = tail.partition(VERBATIM_CLOSE)
+        out += [convert(before), VERBATIM_OPEN, kept, VERBATIM_CLOSE]
+    out.append(convert(rest))
+    return "".join(out)
 
 
 def current_script(request) -> str:
@@ -52,7 +67,7 @@ class ScriptMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
         ):
             charset = response.charset or "utf-8"
-            response.content = to_traditional(response.content.decode(charset)).encode(charset)
+            response.content = convert_page(response.content.decode(charset), to_traditional).encode(charset)
             response["Content-Length"] = str(len(response.content))
         if request.script == "hant":
             response["Content-Language"] = "zh-Hant"

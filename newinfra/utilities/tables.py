@@ -34,7 +34,8 @@ def xlsx_response(
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    convert = (lambda s: s) if script != "hant" else _to_traditional
+    # Every cell in the reader's script: a Traditional-source plan's text is Simplified in 简体.
+    convert = _to_simplified if script != "hant" else _to_traditional
     wb = Workbook()
     ws = wb.active
     ws.title = convert(title)[:31]
@@ -75,3 +76,9 @@ def _to_traditional(s: str) -> str:
     from .script import to_traditional
 
     return to_traditional(s)
+
+
+def _to_simplified(s: str) -> str:
+    from .script import to_simplified
+
+    return to_simplified(s)

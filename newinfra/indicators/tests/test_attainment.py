@@ -114,3 +114,82 @@ def test_after_the_deadline_a_target_is_met_or_missed(targets):
     late = assess(base, [(d(2021), base.value * 0.6), (d(2022), base.value * 0.9)], d(2023, 6, 30))
     assert late.status == RED and "到期未达标" in late.explanation
     assert assess(base, [(d(2022), base.value)], d(2023, 6, 30)).status == GREEN
+
+
+# 完成率 as a programme office computes it by hand, one row per kind of target:
+# (comparator, target, value_max, per_year, values (date, value), as_of, baseline,
+#  expected 完成率, expected status, words the explanation must contain)
+BY_HAND = [
+    # 1218.75万户 of 1500万户 is 81 %, whatever the baseline (not (1218.75-1000)/(1500-1000) = 44 %)
+    (">=", 15_000_000, None, False, [(d(2021), 12_187_500)], d(2021), 10_000_000, 0.8125, None, ["完成81%"]),
+    # 5G基站: 11.68万 of 4万 is 292 % only when measured from a baseline; by hand it is met
+    (">=", 40_000, None, False, [(d(2021), 48_000)], d(2021), 30_000, 1.2, GREEN, ["已达到目标值"]),
+    # PUE 1.50 against ＜1.3: 1.3 ÷ 1.5 = 87 %, not met, red after the deadline
+    (
+        "<",
+        1.3,
+        None,
+        False,
+        [(d(2021), 1.6), (d(2022), 1.5)],
+        d(2023, 3, 31),
+        1.7,
+        1.3 / 1.5,
+        RED,
+        ["到期未达标", "87%"],
+    ),
+    # 约5.5万个 at 94 %: red, and the cell says 95 % is needed
+    ("~", 55_000, None, False, [(d(2022), 51_700)], d(2023, 1, 31), None, 0.94, RED, ["94%", "需达到95%"]),
+    # 约5.5万个 at 96 %: met
+    ("~", 55_000, None, False, [(d(2022), 52_800)], d(2023, 1, 31), None, 0.96, GREEN, ["已达到目标值"]),
+    # ＞100 at exactly 100: 100 %, red, and the cell says why
+    (">", 100, None, False, [(d(2022), 100)], d(2023, 1, 31), None, 1.0, RED, ["完成100%", "需高于目标值"]),
+    # a range 1—2家 counts to 1
+    (">=", 1, 2, False, [(d(2021), 1)], d(2021), None, 1.0, GREEN, ["已达到目标值"]),
+    # a target of 0 has no 完成率
+    (">=", 0, None, False, [(d(2021), 0)], d(2021), None, None, GREEN, ["目标值为0"]),
+    # 每年3个 after the period: the last year's new amount, not this calendar year's 0
+    (
+        ">=",
+        3,
+        None,
+        True,
+        [(d(2020), 3), (d(2021), 6), (d(2022), 9)],
+        d(2026, 12, 1),
+        0,
+        1.0,
+        GREEN,
+        ["2022年新增3"],
+    ),
+]
+
+
+@pytest.mark.parametrize("row", BY_HAND, ids=lambda r: f"{r[0]}{r[1]}")
+def test_completion_rate_is_what_the_office_computes_by_hand(row):
+    comparator, value, value_max, per_year, points, as_of, baseline, rate, status, words = row
+    spec = spec_from(value, comparator, value_max, per_year, 2022, 2020, 2022)
+    a = assess(spec, points, as_of, baseline=baseline)
+    assert a.progress == (None if rate is None else pytest.approx(rate, abs=1e-4))
+    if status:
+        assert a.status == status
+    for w in words:
+        assert w in a.explanation, a.explanation
+
+
+def test_a_forecast_is_only_made_while_the_deadline_is_ahead():
+    spec = spec_from(40_000, ">=", year=2022)
+    points = [(d(2021, 3, 31), 20_000), (d(2021, 6, 30), 24_000), (d(2021, 9, 30), 28_000)]
+    assert assess(spec, points, d(2021, 9, 30)).forecast == pytest.approx(
+        48_000, rel=0.01
+    )  # +4000 a quarter, 5 quarters on
+    assert assess(spec, points, d(2023, 1, 31)).forecast is None
+
+
+def test_a_red_light_never_stands_beside_an_unexplained_percentage():
+    """Every red or amber light names its reason and the 完成率 it is about."""
+    spec = spec_from(55_000, "~", year=2022)
+    for share in (0.5, 0.9, 0.94, 0.99):
+        for as_of in (d(2021, 6, 30), d(2023, 1, 31)):
+            points = [(d(2020), 55_000 * share * 0.8), (d(2021, 6, 30), 55_000 * share)]
+            a = assess(spec, points, as_of)
+            if a.status in (RED, AMBER):
+                assert f"{a.progress:.0%}" in a.explanation, a.explanation

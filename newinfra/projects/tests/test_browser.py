@@ -91,3 +91,34 @@ def test_a_bad_upload_is_shown_row_by_row_and_changes_nothing(page, tmp_path):
     assert page.locator("#import-commit").count() == 0
     page.goto(page.base + "/projects/?q=负投资项目")
     assert "没有符合条件的项目" in page.locator("#project-table").inner_text()
+
+
+def test_editing_a_project_with_dates_keeps_them(page):
+    """The edit form shows 计划开工/计划建成 in the boxes; saving it unchanged keeps them."""
+    login(page, "mobile")
+    page.goto(page.base + "/projects/new/")
+    page.fill("#id_name", "浏览器日期往返测试项目")
+    page.select_option("#id_domain", "5g")
+    page.select_option("#id_competent", label="天河区政府")
+    page.check("#project-form input[name=districts] >> nth=3")
+    page.fill("#id_total_investment", "2500")
+    page.fill("#id_planned_start", "2027-01-15")
+    page.fill("#id_planned_finish", "2028-06-30")
+    page.fill("#id_contact_name", "刘经理")
+    page.fill("#id_contact_phone", "020-88888888")
+    page.click("button[value=save]")
+    assert "已保存" in page.locator(".messages").inner_text()
+    detail = page.url
+    changes = "section.card:has(h2:text('变更记录')) tbody tr"
+    rows_before = page.locator(changes).count()
+    page.goto(detail + "edit/")
+    # What the browser shows in the date boxes (an unparseable value would show as empty).
+    assert page.input_value("#id_planned_start") == "2027-01-15"
+    assert page.input_value("#id_planned_finish") == "2028-06-30"
+    page.click("button[value=save]")
+    page.goto(detail + "edit/")
+    assert page.input_value("#id_planned_start") == "2027-01-15"
+    assert page.input_value("#id_planned_finish") == "2028-06-30"
+    page.goto(detail)
+    assert page.locator(changes).count() == rows_before  # saving unchanged recorded nothing
+    assert "2027-01-15" in page.locator("body").inner_text()

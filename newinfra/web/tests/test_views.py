@@ -365,7 +365,9 @@ def test_indicator_page_shows_who_changed_a_target_from_what_to_what():
     assert "变更记录" in html
     assert "目标值" in html and office.get_full_name() in html
     assert target.indicator_as_written in html
-    assert f'{old_value}</span> → <span class="new">{target.value}' in html
+    # amounts as people write them: 38900 → 39900, not 38900.000000 → 39900.000000
+    assert f"{old_value:f}".rstrip("0").rstrip(".") + '</span> → <span class="new">' in html
+    assert f"{target.value:f}".rstrip("0").rstrip(".") in html and "000000</span>" not in html
 
 
 def test_traditional_interface_covers_monitoring_and_its_charts():
