@@ -106,8 +106,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one request writes; a 64 MB page cache and memory-mapped reads
     # keep the project library's statistics fast at 100,000 projects.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
+    # Write transactions begin IMMEDIATE: a transaction that reads first and then writes would
+    # otherwise fail with "database is locked" at once when another process writes meanwhile
+    # (SQLite cannot wait to upgrade a read lock); with IMMEDIATE it waits up to ``timeout`` seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command=(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+            "PRAGMA mmap_size=268435456;"
+        ),
+        transaction_mode="IMMEDIATE",
+        timeout=20,
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
