@@ -7,6 +7,9 @@ ALLOWED_HOSTS     comma-separated; default 127.0.0.1,localhost
 NEWINFRA_VAR      where the SQLite file, the secret key and uploads live; default ./var
 EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, DEFAULT_FROM_EMAIL   reminders by e-mail (default: printed)
 NEWINFRA_BASE_URL the address users open the platform at, for links in e-mails
+NEWINFRA_TOKEN_DAYS           API tokens expire after this many days (default 30)
+NEWINFRA_SIGNIN_USER_LIMIT    failed sign-ins of one user name before it is locked (default 5)
+NEWINFRA_SIGNIN_ADDRESS_LIMIT failed sign-ins from one address before it is locked (default 20)
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
     "newinfra.utilities",
     "newinfra.web",
     "newinfra.api",
+    "newinfra.security",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "newinfra.utilities.script.ScriptMiddleware",
+    "newinfra.security.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "newinfra.urls"
@@ -119,6 +124,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sign-in protection (newinfra/security/signin.py): failures per user name and per address lock
+# for a growing time; API tokens expire after NEWINFRA_TOKEN_DAYS.
+AUTHENTICATION_BACKENDS = ["newinfra.security.signin.ThrottledModelBackend"]
+NEWINFRA_SIGNIN_USER_LIMIT = int(os.environ.get("NEWINFRA_SIGNIN_USER_LIMIT", "5"))
+NEWINFRA_SIGNIN_ADDRESS_LIMIT = int(os.environ.get("NEWINFRA_SIGNIN_ADDRESS_LIMIT", "20"))
+NEWINFRA_TOKEN_DAYS = int(os.environ.get("NEWINFRA_TOKEN_DAYS", "30"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -156,7 +168,7 @@ NEWINFRA_BASE_URL = os.environ.get("NEWINFRA_BASE_URL", "http://127.0.0.1:8000")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "newinfra.security.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["newinfra.api.permissions.RoleWritePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
