@@ -168,7 +168,7 @@ NEWINFRA_BASE_URL = os.environ.get("NEWINFRA_BASE_URL", "http://127.0.0.1:8000")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "newinfra.security.authentication.ExpiringTokenAuthentication",
+        "newinfra.api.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["newinfra.api.permissions.RoleWritePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

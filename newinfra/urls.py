@@ -5,7 +5,6 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from newinfra.security.forms import SignInForm
-from newinfra.security.tokens import token_view
 
 admin.site.site_header = "新基建规划实施与项目管理平台 · 管理"
 admin.site.site_title = "newinfra 管理"
@@ -15,7 +14,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("api/auth/token/", token_view, name="api-token"),
     path("api/", include("newinfra.api.urls")),
     path("projects/", include("newinfra.projects.urls")),
     path("map/", include("newinfra.geo.urls")),
