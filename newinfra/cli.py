@@ -223,6 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rm.add_argument("--date", help="the day to check as, YYYY-MM-DD (default: today)")
     rm.set_defaults(func=lambda a: _django("remind", *(["--date", a.date] if a.date else [])))
+    cl = sub.add_parser(
+        "cleanup", help="delete expired import previews (uploads never committed; also run by remind)"
+    )
+    cl.set_defaults(func=lambda a: _django("cleanup"))
     bk = sub.add_parser(
         "backup",
         help="back up the SQLite database (online, while serving) and the uploads into one .tar.gz",

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from newinfra.indicators.attainment import STATUS_LABELS
 from newinfra.orgs.permissions import is_office, member_required
+from newinfra.utilities import bounds
 
 from . import exports
 from .models import Evaluation, Phase
@@ -20,7 +21,7 @@ from .services import freeze
 PHASE_DATES = {Phase.IMPLEMENTATION: "2020-12-31", Phase.MIDTERM: "2021-12-31", Phase.SUMMARY: "2022-12-31"}
 
 
-class FreezeForm(forms.Form):
+class FreezeForm(bounds.BoundedFormMixin, forms.Form):
     name = forms.CharField(label="名称", max_length=200)
     phase = forms.ChoiceField(label="阶段", choices=Phase.choices)
     as_of = forms.DateField(label="评估基准日", widget=forms.DateInput(attrs={"type": "date"}))

@@ -18,7 +18,7 @@ from newinfra.orgs.permissions import is_office, member_required
 from newinfra.plans.compare import indicators_with_targets
 from newinfra.plans.models import Indicator, Plan, Target
 from newinfra.projects.models import Domain
-from newinfra.utilities import history
+from newinfra.utilities import bounds, history
 from newinfra.utilities.tables import xlsx_response
 from newinfra.utilities.workbooks import ImportFileError
 
@@ -114,7 +114,7 @@ def monitor(request):
     )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(bounds.BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = IndicatorProfile
         fields = [

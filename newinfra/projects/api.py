@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from newinfra.orgs.models import Organization, OrgKind
 from newinfra.orgs.permissions import can_read, membership
+from newinfra.utilities import bounds
 
 from . import permissions as perm
 from . import services
@@ -35,7 +36,7 @@ class MemberPermission(BasePermission):
         return can_read(request.user)
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerializer):
     declarant_name = serializers.CharField(source="declarant.name", read_only=True)
     competent_name = serializers.CharField(source="competent.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -181,7 +182,7 @@ class ProjectViewSet(
         return Response(ProjectSerializer(project).data)
 
 
-class DispatchReportSerializer(serializers.ModelSerializer):
+class DispatchReportSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
     month = serializers.CharField(help_text="年-月，例如 2021-06")
 
@@ -220,8 +221,11 @@ class DispatchReportViewSet(
     def get_queryset(self):
         qs = DispatchReport.objects.filter(project__in=perm.visible_projects(self.request.user).values("pk"))
         params = self.request.query_params
-        if (p := params.get("project", "")).isdigit():
-            qs = qs.filter(project_id=int(p))
+        try:
+            if project := bounds.query_id(params, "project", "项目"):
+                qs = qs.filter(project_id=project)
+        except bounds.OutOfBounds as exc:
+            raise ValidationError({"project": str(exc)}) from exc
         if m := params.get("month"):
             try:
                 qs = qs.filter(month=services.month_start(m))

@@ -16,7 +16,7 @@ from newinfra.indicators.models import Frequency, period_label
 from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import is_office, member_required, membership
 from newinfra.plans.models import Indicator, Task
-from newinfra.utilities import history
+from newinfra.utilities import bounds, history
 from newinfra.utilities.tables import xlsx_response
 
 from . import services
@@ -104,7 +104,7 @@ def notices(request):
     )
 
 
-class OrderForm(forms.Form):
+class OrderForm(bounds.BoundedFormMixin, forms.Form):
     organization = forms.ModelChoiceField(
         label="督办单位", queryset=Organization.objects.filter(is_active=True)
     )

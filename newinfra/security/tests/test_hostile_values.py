@@ -9,19 +9,20 @@ turn, the rest of the form as the page filled it in.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 from django.test import Client
 from rest_framework.test import APIClient
 
 from newinfra.projects.tests.helpers import user
 
+from .crawl import SKIP, _fail, _form_fields, _pattern, crawl
+
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 HOSTILE = ["1e309", "NaN", "Infinity", "99999999999999999999", "-1", str(2**70), "0001-01-01", "9999-12-31"]
-# query parameters the list pages and the API filter on (tried on every page and list operation)
+# query parameters the API filters on by hand (tried where an operation's description names them)
 FILTERS = [
     "plan",
     "section",
@@ -42,63 +43,6 @@ FILTERS = [
     "page",
 ]
 ROLES = ["office", "gongxin", "tianhe", "mobile"]
-SKIP = ("/logout/", "/admin/", "/static/", "/api/docs/", "/set-script/")
-MAX_PAGES_PER_ROLE = 160
-
-
-def _pattern(path: str) -> str:
-    return re.sub(r"/\d+(?=/)", "/<id>", path)
-
-
-def _fail(failures, what, response):
-    if response.status_code >= 500:
-        failures.append(f"{what} → {response.status_code}")
-
-
-def crawl(client: Client, failures: list) -> dict[str, tuple[str, BeautifulSoup]]:
-    """One page for each URL pattern reachable by links from the home page."""
-    seen: dict[str, tuple[str, BeautifulSoup]] = {}
-    queue = ["/"]
-    while queue and len(seen) < MAX_PAGES_PER_ROLE:
-        url = queue.pop(0)
-        path = urlsplit(url).path
-        if _pattern(path) in seen or path.startswith(SKIP):
-            continue
-        r = client.get(url)
-        _fail(failures, f"GET {url}", r)
-        if r.status_code != 200 or "text/html" not in r.get("Content-Type", ""):
-            seen[_pattern(path)] = (url, None)
-            continue
-        soup = BeautifulSoup(r.content, "html.parser")
-        seen[_pattern(path)] = (url, soup)
-        for a in soup.find_all("a", href=True):
-            href = urljoin(url, a["href"])
-            if href.startswith("/") and "export=" not in href:
-                queue.append(href)
-    return seen
-
-
-def _form_fields(form) -> list[tuple[str, str, str]]:
-    """(name, value, type) of a form's inputs as the page filled them in."""
-    out = []
-    for el in form.find_all(["input", "select", "textarea"]):
-        name = el.get("name")
-        if not name:
-            continue
-        kind = el.get("type", el.name)
-        if kind in ("checkbox", "radio") and not el.has_attr("checked"):
-            continue
-        if kind == "file":
-            continue
-        if el.name == "select":
-            opt = el.find("option", selected=True) or el.find("option")
-            value = opt.get("value", opt.text) if opt else ""
-        elif el.name == "textarea":
-            value = el.text
-        else:
-            value = el.get("value", "")
-        out.append((name, value, kind))
-    return out
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -106,7 +50,8 @@ def test_every_page_filter_and_form_survives_hostile_values(role):
     client = Client(raise_request_exception=False)
     client.force_login(user(role))
     failures: list[str] = []
-    pages = crawl(client, failures)
+    links: dict[str, set] = {}
+    pages = crawl(client, failures, links)
     assert len(pages) > 10
     for url, soup in list(pages.values()):
         path = urlsplit(url).path
@@ -117,8 +62,8 @@ def test_every_page_filter_and_form_survives_hostile_values(role):
                 _fail(failures, f"GET {target}", client.get(target))
         if soup is None:
             continue
-        # the page's own query parameters and the common filters
-        params = {k for k, _ in parse_qsl(urlsplit(url).query)} | set(FILTERS)
+        # the page's own query parameters: those of its links and its filter forms
+        params = set(links.get(_pattern(path), set()))
         for form in soup.find_all("form"):
             if (form.get("method") or "get").lower() == "get":
                 params |= {name for name, _, _ in _form_fields(form)}
@@ -170,12 +115,29 @@ def _valid_body(path: str) -> dict:
 
     tianhe = Organization.objects.get(name="天河区政府").pk
     if path == "/api/projects/":
-        return {"name": "敌意测试", "competent": tianhe, "districts": [tianhe], "domain": "5g", "total_investment": "10"}
+        return {
+            "name": "敌意测试",
+            "competent": tianhe,
+            "districts": [tianhe],
+            "domain": "5g",
+            "total_investment": "10",
+        }
     if path == "/api/data-values/":
         profile = IndicatorProfile.objects.filter(
             responsible__name="市工业和信息化局", district_breakdown=False, min_value__isnull=True
         ).first()
-        return {"indicator": profile.indicator_id, "period": "2005-03-31", "value": "1"}
+        # the current period, above every value reported before, so that only the hostile field is wrong
+        from django.db.models import Max
+        from django.utils import timezone
+
+        from newinfra.indicators.models import DataValue
+
+        top = DataValue.objects.filter(indicator=profile.indicator).aggregate(m=Max("value"))["m"] or 0
+        return {
+            "indicator": profile.indicator_id,
+            "period": timezone.localdate().isoformat(),
+            "value": str(top + 1),
+        }
     if path == "/api/dispatch-reports/":
         project = Project.objects.filter(status=Status.ADMITTED).first()
         return {
@@ -203,14 +165,21 @@ def test_every_api_operation_survives_hostile_values():
         concrete = re.sub(r"\{[^}]+\}", "1", path)
         for method, op in operations.items():
             if method == "get":
-                params = {p["name"] for p in op.get("parameters", []) if p["in"] == "query"} | set(FILTERS)
+                # the schema's parameters and the hand-written filters the description names
+                described = op.get("description", "")
+                params = {p["name"] for p in op.get("parameters", []) if p["in"] == "query"}
+                params |= {f for f in FILTERS if re.search(rf"\b{f}\b", described)}
                 for name in sorted(params):
                     for bad in HOSTILE:
                         _fail(failures, f"GET {concrete}?{name}={bad}", api.get(concrete, {name: bad}))
             if "{" in path:
                 for bad in ("99999999999999999999", str(2**70), "-1"):
                     target = re.sub(r"\{[^}]+\}", bad, path)
-                    _fail(failures, f"{method.upper()} {target}", getattr(api, method)(target, {}, format="json"))
+                    _fail(
+                        failures,
+                        f"{method.upper()} {target}",
+                        getattr(api, method)(target, {}, format="json"),
+                    )
             if method in ("post", "put", "patch"):
                 valid = _valid_body(base) if "{" not in path else {}
                 for prop in _body_properties(schema, op):
