@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from newinfra.orgs.models import Organization, OrgKind
 from newinfra.orgs.permissions import can_read, membership
-from newinfra.utilities import bounds
+from newinfra.utilities import bounds, versions
 
 from . import permissions as perm
 from . import services
@@ -44,6 +44,9 @@ class ProjectSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerializ
     domain_display = serializers.CharField(source="get_domain_display", read_only=True)
     districts = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Organization.objects.filter(kind=OrgKind.DISTRICT)
+    )
+    version = serializers.SerializerMethodField(
+        help_text="send it back as If-Match (or version) when editing"
     )
 
     class Meta:
@@ -78,6 +81,7 @@ class ProjectSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerializ
             "progress_pct",
             "last_report_month",
             "is_demo",
+            "version",
         ]
         read_only_fields = [
             "declarant",
@@ -90,6 +94,9 @@ class ProjectSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerializ
             "last_report_month",
             "is_demo",
         ]
+
+    def get_version(self, obj) -> str:
+        return versions.version_of(obj)
 
     def validate(self, attrs):
         lng = attrs.get("lng", getattr(self.instance, "lng", None))
@@ -137,9 +144,38 @@ class ProjectViewSet(
                 project, self.request.user, ProjectEvent.Action.CREATE, "", project.get_status_display()
             )
 
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = versions.etag_of(self.get_object())
+        return response
+
+    def update(self, request, *args, **kwargs):
+        """Read, check the version and write in one transaction (the row locked), so that two
+        writers never overwrite each other: a stale ``If-Match`` (or ``version``) gets 409."""
+        with transaction.atomic():
+            Project.objects.select_for_update().filter(pk=kwargs.get("pk")).exists()
+            instance = self.get_object()
+            sent = versions.from_if_match(request.headers.get("If-Match", "")) or str(
+                request.data.get("version", "") if hasattr(request.data, "get") else ""
+            )
+            if sent and sent != versions.version_of(instance):
+                return Response(
+                    {
+                        "detail": versions.conflict_message(instance, sent, "项目"),
+                        "version": versions.version_of(instance),
+                    },
+                    status=status.HTTP_409_CONFLICT,
+                    headers={"ETag": versions.etag_of(instance)},
+                )
+            response = super().update(request, *args, **kwargs)
+        instance.refresh_from_db()
+        response["ETag"] = versions.etag_of(instance)
+        return response
+
     def perform_update(self, serializer):
         if not perm.can_edit(self.request.user, serializer.instance):
             raise PermissionDenied("只有申报单位可以修改草稿或退回修改的项目；已入库项目请提交调整申请。")
+        serializer.instance._history_user = self.request.user
         serializer.save()
 
     @extend_schema(

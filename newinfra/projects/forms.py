@@ -8,7 +8,7 @@ from django import forms
 
 from newinfra.orgs.models import Organization, OrgKind
 from newinfra.plans.models import Indicator, Task
-from newinfra.utilities import bounds
+from newinfra.utilities import bounds, versions
 
 from .models import DispatchReport, FlagKind, GreenChannelItem, Project, ProjectFlag
 
@@ -48,7 +48,9 @@ class TaskChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.plan.title[:12]} · {obj.number}. {obj.title}"
 
 
-class ProjectForm(bounds.BoundedFormMixin, forms.ModelForm):
+class ProjectForm(versions.VersionedFormMixin, bounds.BoundedFormMixin, forms.ModelForm):
+    version_noun = "项目"
+
     districts = forms.ModelMultipleChoiceField(
         label="所在区", queryset=Organization.objects.none(), widget=forms.CheckboxSelectMultiple
     )
