@@ -15,7 +15,7 @@ from newinfra.orgs.permissions import (
     responsible_ids,
     responsible_q,
 )
-from newinfra.utilities import history
+from newinfra.utilities import bounds, history
 from newinfra.utilities.tables import query_without, sort_and_page, xlsx_response
 
 from .compare import shared_indicators
@@ -85,7 +85,7 @@ def ledger(request):
     qs = tasks_with_units()
     f = TaskFilterSet(request.GET, queryset=qs)
     qs = f.qs
-    plan_id = request.GET.get("plan")
+    plan_id = f.form.cleaned_data.get("plan")  # a valid id or None: the filter set bounds it
     unit_value = request.GET.get("unit", "").strip()
     unit_org = organization_for(unit_value) if unit_value else None
     if request.GET.get("export") == "xlsx":
@@ -93,9 +93,7 @@ def ledger(request):
     page, sort = sort_and_page(request, qs.order_by("plan_id", "order"), LEDGER_SORTS, "plan")
     if sort == "plan":
         page.object_list = list(page.object_list)
-    sections = (
-        Section.objects.filter(plan_id=plan_id).order_by("order") if plan_id and plan_id.isdigit() else []
-    )
+    sections = Section.objects.filter(plan_id=plan_id).order_by("order") if plan_id else []
     return render(
         request,
         "plans/ledger.html",
@@ -187,9 +185,11 @@ def target_list(request):
     targets = Target.objects.filter(is_active=True, plan__is_active=True).select_related(
         "plan", "task", "indicator"
     )
-    plan_id = request.GET.get("plan")
-    if plan_id and plan_id.isdigit():
-        targets = targets.filter(plan_id=plan_id)
+    try:
+        if plan_id := bounds.query_id(request.GET, "plan", "规划"):
+            targets = targets.filter(plan_id=plan_id)
+    except bounds.OutOfBounds:
+        targets = targets.none()
     if request.GET.get("export") == "xlsx":
         rows = [
             [

@@ -116,10 +116,16 @@ class OrderForm(bounds.BoundedFormMixin, forms.Form):
 def order_new(request):
     if not is_office(request.user):
         raise PermissionDenied("只有统筹办可以发出督办通知。")
-    task = Task.objects.filter(pk=request.GET.get("task") or request.POST.get("task") or 0).first()
-    indicator = Indicator.objects.filter(
-        pk=request.GET.get("indicator") or request.POST.get("indicator") or 0
-    ).first()
+
+    def chosen(model, name):
+        try:
+            pk = bounds.identifier(request.GET.get(name) or request.POST.get(name), name)
+        except bounds.OutOfBounds:
+            return None
+        return model.objects.filter(pk=pk).first() if pk else None
+
+    task = chosen(Task, "task")
+    indicator = chosen(Indicator, "indicator")
     initial = {"respond_by": timezone.localdate() + dt.timedelta(days=10)}
     if task:
         lead = (
