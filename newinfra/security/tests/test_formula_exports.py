@@ -50,7 +50,7 @@ def test_the_parser_ledger_keeps_a_formula_like_task_title_as_text(tmp_path):
                 "text": "=1+1",
                 "section": "",
                 "lead_units": ["@x"],
-                "responsibilities": [],
+                "all_units": ["@x"],
             }
         ],
         "targets": [],
