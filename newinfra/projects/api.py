@@ -221,6 +221,12 @@ class ProjectViewSet(
 class DispatchReportSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
     month = serializers.CharField(help_text="年-月，例如 2021-06")
+    version = serializers.SerializerMethodField(
+        help_text="send it back as If-Match (or version) to correct the month"
+    )
+
+    def get_version(self, obj) -> str:
+        return versions.version_of(obj)
 
     class Meta:
         model = DispatchReport
@@ -237,8 +243,17 @@ class DispatchReportSerializer(bounds.BoundedSerializerMixin, serializers.ModelS
             "problem_resolved",
             "explanation",
             "reported_at",
+            "version",
         ]
         read_only_fields = ["problem_resolved", "reported_at"]
+        # POST for a month already reported corrects it: not a uniqueness error
+        validators = []
+
+    def validate_month(self, value):
+        try:
+            return services.month_start(value)
+        except services.ProjectError as exc:
+            raise ValidationError(exc.messages) from exc
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -278,8 +293,31 @@ class DispatchReportViewSet(
             raise PermissionDenied("项目不存在或您无权查看。")
         if not perm.can_report_dispatch(request.user, project):
             raise PermissionDenied("只有已入库项目的申报单位或统筹办可以填报月度调度。")
+        # correcting a month already reported: at the version read (If-Match or "version"), if given
+        sent = versions.from_if_match(request.headers.get("If-Match", "")) or str(
+            request.data.get("version") or ""
+        )
+        try:
+            current = DispatchReport.objects.filter(
+                project=project, month=services.month_start(data["month"])
+            ).first()
+        except services.ProjectError as exc:
+            raise ValidationError({"month": exc.messages}) from exc
+        if sent and current and sent != versions.version_of(current):
+            return Response(
+                {
+                    "detail": versions.conflict_message(current, sent, "月度调度"),
+                    "version": versions.version_of(current),
+                },
+                status=status.HTTP_409_CONFLICT,
+                headers={"ETag": versions.etag_of(current)},
+            )
         try:
             report = services.save_dispatch(project, request.user, data["month"], data)
         except services.ProjectError as exc:
             raise ValidationError({"detail": exc.messages}) from exc
-        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(report).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": versions.etag_of(report)},
+        )

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 
 
 def version_of(obj) -> str:
-    stamp = getattr(obj, "updated_at", None)
+    stamp = getattr(obj, "updated_at", None) or getattr(obj, "reported_at", None)
     return f"{obj.pk}-{int(stamp.timestamp() * 1_000_000)}" if obj.pk and stamp else ""
 
 
@@ -40,7 +40,8 @@ def changes_since(obj, version: str) -> tuple[str, list[str]]:
     moment = _moment(version)
     if history is None or moment is None:
         return "", []
-    base = history.filter(updated_at__lte=moment).order_by("-history_date").first()
+    stamp = "updated_at" if hasattr(obj, "updated_at") else "reported_at"
+    base = history.filter(**{f"{stamp}__lte": moment}).order_by("-history_date").first()
     latest = history.order_by("-history_date").first()
     if latest is None:
         return "", []

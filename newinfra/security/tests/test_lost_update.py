@@ -73,3 +73,35 @@ def test_two_api_writers_the_stale_one_gets_409_with_what_changed():
     r = b.patch(url, {"description": "B写的内容", "version": r.json()["version"]}, format="json")
     assert r.status_code == 200
     assert Project.objects.filter(pk=project.pk, name="A改的名称", description="B写的内容").exists()
+
+
+def test_correcting_a_dispatch_month_from_a_stale_read_gets_409():
+    from newinfra.projects.tests.helpers import admitted_project
+
+    project = admitted_project()
+    api = APIClient()
+    api.force_authenticate(user("mobile"))
+    body = {
+        "project": project.pk,
+        "month": "2021-01",
+        "invested_month": "100",
+        "invested_cumulative": "100",
+        "progress_pct": "10",
+    }
+    r = api.post("/api/dispatch-reports/", body, format="json")
+    assert r.status_code == 201, r.content
+    read = r.json()["version"]
+    r = api.post(
+        "/api/dispatch-reports/", {**body, "milestone": "主体完工"}, format="json", HTTP_IF_MATCH=f'"{read}"'
+    )
+    assert r.status_code == 201 and r.json()["version"] != read  # a correction at the current version
+    r = api.post(
+        "/api/dispatch-reports/",
+        {**body, "milestone": "另一人的节点"},
+        format="json",
+        HTTP_IF_MATCH=f'"{read}"',
+    )
+    assert r.status_code == 409 and "本月节点" in r.json()["detail"] and "主体完工" in r.json()["detail"]
+    from newinfra.projects.models import DispatchReport
+
+    assert DispatchReport.objects.get(project=project).milestone == "主体完工"
