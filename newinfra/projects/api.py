@@ -8,6 +8,8 @@ or corrected with ``POST /api/dispatch-reports/``.
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -153,7 +155,10 @@ class ProjectViewSet(
         """Read, check the version and write in one transaction (the row locked), so that two
         writers never overwrite each other: a stale ``If-Match`` (or ``version``) gets 409."""
         with transaction.atomic():
-            Project.objects.select_for_update().filter(pk=kwargs.get("pk")).exists()
+            # lock the row first (PostgreSQL; SQLite's IMMEDIATE transaction already serialises);
+            # an id that is not one is left to get_object, which answers 404
+            with contextlib.suppress(bounds.OutOfBounds):
+                Project.objects.select_for_update().filter(pk=bounds.identifier(kwargs.get("pk"))).exists()
             instance = self.get_object()
             sent = versions.from_if_match(request.headers.get("If-Match", "")) or str(
                 request.data.get("version", "") if hasattr(request.data, "get") else ""

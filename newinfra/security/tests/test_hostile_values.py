@@ -173,7 +173,7 @@ def test_every_api_operation_survives_hostile_values():
                     for bad in HOSTILE:
                         _fail(failures, f"GET {concrete}?{name}={bad}", api.get(concrete, {name: bad}))
             if "{" in path:
-                for bad in ("99999999999999999999", str(2**70), "-1"):
+                for bad in ("99999999999999999999", str(2**70), "-1", "NaN"):
                     target = re.sub(r"\{[^}]+\}", bad, path)
                     _fail(
                         failures,
