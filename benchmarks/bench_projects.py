@@ -105,7 +105,8 @@ def build(projects: int, reports: int, seed: int = 7) -> dict:
             " (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,'','','')",
             rows,
         )
-        ids = [r[0] for r in cur.execute("SELECT id FROM projects_project ORDER BY id").fetchall()]
+        cur.execute("SELECT id FROM projects_project ORDER BY id")  # psycopg's execute returns None
+        ids = [r[0] for r in cur.fetchall()]
         cur.executemany(
             "INSERT INTO projects_project_districts (project_id, organization_id) VALUES (%s, %s)",
             [(ids[i - 1], d) for i, d in links],
@@ -119,8 +120,8 @@ def build(projects: int, reports: int, seed: int = 7) -> dict:
             [(pid, y, 1000, rng.randrange(0, 1200)) for pid in ids for y in (2021, 2022, 2023)],
         )
         cur.executemany(
-            "INSERT INTO projects_projectflag (project_id, kind, document, note, is_active) VALUES (%s,'city_key','','',1)",
-            [(pid,) for pid in ids[::10]],
+            "INSERT INTO projects_projectflag (project_id, kind, document, note, is_active) VALUES (%s,'city_key','','',%s)",
+            [(pid, True) for pid in ids[::10]],  # a boolean parameter: PostgreSQL refuses the integer 1
         )
         # Dispatch: months of the admitted projects under construction or completed.
         running = [pid for pid, r in zip(ids, rows, strict=True) if r[8] in ("construction", "completed")]

@@ -120,6 +120,28 @@ def _createuser_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup_command(args: argparse.Namespace) -> int:
+    from .backup import BackupError, backup
+
+    try:
+        path = backup(Path(args.output) if args.output else None)
+    except BackupError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"backup written to {path}")
+    return 0
+
+
+def _restore_command(args: argparse.Namespace) -> int:
+    from .backup import BackupError, restore
+
+    try:
+        counts = restore(Path(args.file), force=args.force)
+    except BackupError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"restored {sum(counts.values())} rows in {len(counts)} tables from {args.file}")
+    return 0
+
+
 class UsageError(Exception):
     """A mistake in how the command was called; reported in one line, exit status 2."""
 
@@ -208,6 +230,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="e-mail each user who chose the daily digest the notices since the last one (run daily from cron)",
     )
     dg.set_defaults(func=lambda a: _django("notice_digest"))
+    cl = sub.add_parser(
+        "cleanup", help="delete expired import previews (uploads never committed; also run by remind)"
+    )
+    cl.set_defaults(func=lambda a: _django("cleanup"))
+    bk = sub.add_parser(
+        "backup",
+        help="back up the SQLite database (online, while serving) and the uploads into one .tar.gz",
+        description="Writes var/backups/newinfra-YYYYMMDD-HHMMSS.tar.gz unless -o is given. "
+        "On PostgreSQL use pg_dump instead.",
+    )
+    bk.add_argument("-o", "--output", metavar="FILE", help="where to write the backup (.tar.gz)")
+    bk.set_defaults(func=_backup_command)
+    rs = sub.add_parser(
+        "restore",
+        help="restore a backup made by `newinfra backup` (every row as it was, history included)",
+        description="Replaces the database and the uploads with the backup's. A database that holds "
+        "data is only replaced with --force, and is kept next to it as a .before-restore copy.",
+    )
+    rs.add_argument("file", metavar="FILE")
+    rs.add_argument("--force", action="store_true", help="replace a database that already holds data")
+    rs.set_defaults(func=_restore_command)
     mg = sub.add_parser("manage", help="any Django management command (newinfra manage check --deploy)")
     mg.add_argument("args", nargs=argparse.REMAINDER)
     mg.set_defaults(func=lambda a: _django(*a.args))

@@ -9,6 +9,9 @@ EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, DEFAULT_FROM_EMAIL   reminders by e-mail 
 NEWINFRA_BASE_URL the address users open the platform at, for links in e-mails
 NEWINFRA_NOTICE_WEBHOOK  a 政务微信/钉钉/粤政易 group robot URL that gets every notice's text
 NEWINFRA_OFFICE_NAME  the issuing office in the 落款 of evaluation reports
+NEWINFRA_TOKEN_DAYS           API tokens expire after this many days (default 30)
+NEWINFRA_SIGNIN_USER_LIMIT    failed sign-ins of one user name before it is locked (default 5)
+NEWINFRA_SIGNIN_ADDRESS_LIMIT failed sign-ins from one address before it is locked (default 20)
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
     "newinfra.utilities",
     "newinfra.web",
     "newinfra.api",
+    "newinfra.security",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "newinfra.utilities.script.ScriptMiddleware",
     "newinfra.supervision.middleware.NoticeReadMiddleware",
+    "newinfra.security.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "newinfra.urls"
@@ -110,10 +115,25 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one request writes; a 64 MB page cache and memory-mapped reads
     # keep the project library's statistics fast at 100,000 projects.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
+    # Write transactions begin IMMEDIATE: a transaction that reads first and then writes would
+    # otherwise fail with "database is locked" at once when another process writes meanwhile
+    # (SQLite cannot wait to upgrade a read lock); with IMMEDIATE it waits up to ``timeout`` seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command=(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+            "PRAGMA mmap_size=268435456;"
+        ),
+        transaction_mode="IMMEDIATE",
+        timeout=20,
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sign-in protection (newinfra/security/signin.py): failures per user name and per address lock
+# for a growing time; API tokens expire after NEWINFRA_TOKEN_DAYS.
+AUTHENTICATION_BACKENDS = ["newinfra.security.signin.ThrottledModelBackend"]
+NEWINFRA_SIGNIN_USER_LIMIT = int(os.environ.get("NEWINFRA_SIGNIN_USER_LIMIT", "5"))
+NEWINFRA_SIGNIN_ADDRESS_LIMIT = int(os.environ.get("NEWINFRA_SIGNIN_ADDRESS_LIMIT", "20"))
+NEWINFRA_TOKEN_DAYS = int(os.environ.get("NEWINFRA_TOKEN_DAYS", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -156,7 +176,7 @@ NEWINFRA_OFFICE_NAME = os.environ.get("NEWINFRA_OFFICE_NAME", "广州市新型�
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "newinfra.api.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "newinfra.orgs.permissions.AreaPermission",

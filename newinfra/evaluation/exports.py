@@ -9,18 +9,20 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from newinfra.utilities.workbooks import append_row
+
 STATUS_FILL = {"green": "C8E6C9", "amber": "FFE082", "red": "FFCDD2", "grey": "E0E0E0"}
 
 
 def _sheet(wb, title, header, rows, widths):
     ws = wb.create_sheet(title)
-    ws.append(header)
+    append_row(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="9E1B1B")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
@@ -49,7 +51,7 @@ def to_xlsx(evaluation) -> bytes:
         ["状态规则", snap["rule"]],
         ["评分规则", snap["score_rule"]],
     ]:
-        summary.append(row)
+        append_row(summary, row)
     summary.column_dimensions["A"].width = 22
     summary.column_dimensions["B"].width = 100
     ws = _sheet(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from newinfra.indicators.attainment import STATUS_LABELS
 from newinfra.orgs.permissions import is_office, member_required
-from newinfra.utilities import history
+from newinfra.utilities import bounds, history
 from newinfra.utilities.widgets import IsoDateInput
 
 from . import exports, services
@@ -24,7 +24,7 @@ from .services import freeze
 PHASE_DATES = {Phase.IMPLEMENTATION: "2020-12-31", Phase.MIDTERM: "2021-12-31", Phase.SUMMARY: "2022-12-31"}
 
 
-class FreezeForm(forms.Form):
+class FreezeForm(bounds.BoundedFormMixin, forms.Form):
     name = forms.CharField(label="名称", max_length=200)
     phase = forms.ChoiceField(
         label="阶段",

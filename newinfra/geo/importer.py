@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from newinfra.orgs.permissions import is_office
 from newinfra.utilities import cells
+from newinfra.utilities.workbooks import append_row
 
 from .boundaries import geometries
 from .crs import wgs84_to_gcj02
@@ -106,18 +107,18 @@ def read_file(data: bytes, filename: str) -> tuple[list[dict], str]:
     """(rows, row unit) from .xlsx, .csv (UTF-8 or GB18030) or GeoJSON (FeatureCollection of points)."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+        from newinfra.utilities import workbooks
 
         try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:
-            raise ImportFileError("无法读取文件：请上传 .xlsx、.csv 或 GeoJSON 文件。") from exc
-        it = wb.worksheets[0].iter_rows(values_only=True)
-        header = next(it, None)
-        if not header:
-            raise ImportFileError("文件是空的。")
-        rows = _table_rows(header, it, 2)
-        wb.close()
+            it = (values for _, values in workbooks.sheet_rows(data))
+            header = next(it, None)
+            if not header:
+                raise ImportFileError("文件是空的。")
+            rows = _table_rows(header, it, 2)
+        except workbooks.ImportFileError as exc:
+            raise ImportFileError(
+                str(exc).replace("由本平台模板填写的 .xlsx", ".xlsx、.csv 或 GeoJSON")
+            ) from exc
         unit = "行"
     elif name.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
@@ -180,9 +181,9 @@ def template_xlsx() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "设施点位"
-    ws.append([label for _, label, _ in COLUMNS])
-    ws.append(
-        ["CS-0001", "（示例）天河路充电站", 113.3312, 23.1375, "天河区天河路1号", "某运营单位", 12, 720]
+    append_row(ws, [label for _, label, _ in COLUMNS])
+    append_row(
+        ws, ["CS-0001", "（示例）天河路充电站", 113.3312, 23.1375, "天河区天河路1号", "某运营单位", 12, 720]
     )
     for col, width in zip("ABCDEFGH", [14, 30, 12, 12, 30, 18, 10, 12], strict=True):
         ws.column_dimensions[col].width = width
@@ -194,7 +195,7 @@ def template_xlsx() -> bytes:
         "4. 也可上传 CSV（UTF-8 或 GBK，列名同上）或 GeoJSON（点要素，属性名同上）。",
         "5. 任何一行有错误时，整个文件都不会导入。示例行（名称以“（示例）”开头）会被忽略。",
     ]:
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 100
     buf = io.BytesIO()
     wb.save(buf)

@@ -20,7 +20,7 @@ from newinfra.projects import permissions as project_perm
 from newinfra.projects.forms import districts as district_orgs
 from newinfra.projects.models import Domain, FlagKind, Project, Stage, Status
 from newinfra.projects.queries import filter_projects
-from newinfra.utilities import history, imports
+from newinfra.utilities import bounds, history, imports
 from newinfra.utilities.tables import query_without, sort_and_page, xlsx_response
 
 from . import coverage as cov
@@ -439,17 +439,20 @@ def coverage_request(params, layers) -> dict:
     geoms = geometries()
     layer = None
     raw = str(params.get("layer", "") or "")
-    if raw.isdigit():
-        layer = layers.filter(pk=int(raw)).first()
+    try:
+        if pk := bounds.identifier(raw, "图层"):
+            layer = layers.filter(pk=pk).first()
+    except bounds.OutOfBounds:
+        pass
     if layer is None:
         layer = layers.filter(kind=LayerKind.CHARGING).first() or layers.first()
         if raw:
             errors.append("所选图层不存在或已停用。")
     try:
-        radius = int(float(params.get("radius") or cov.DEFAULT_RADIUS_M))
+        radius = int(bounds.number(params.get("radius") or cov.DEFAULT_RADIUS_M, "服务半径"))
         if not 50 <= radius <= 20000:
             raise ValueError
-    except ValueError:
+    except (ValueError, bounds.OutOfBounds):
         errors.append("服务半径应为50—20000米之间的数字。")
         radius = cov.DEFAULT_RADIUS_M
     raw_codes = params.getlist("districts") if hasattr(params, "getlist") else [params.get("districts") or ""]
@@ -462,8 +465,8 @@ def coverage_request(params, layers) -> dict:
         errors.append(f"区划代码“{'、'.join(bad)}”不是广州市的区。")
     codes = [c for c in dict.fromkeys(codes) if c in geoms.district_codes]
     try:
-        sites = max(0, min(int(params.get("sites") or 0), cov.MAX_SITES))
-    except ValueError:
+        sites = max(0, min(bounds.integer(params.get("sites") or 0, "站点数"), cov.MAX_SITES))
+    except (ValueError, bounds.OutOfBounds):
         errors.append(f"建议新增站点数应为0—{cov.MAX_SITES}之间的整数。")
         sites = 0
     return {"layer": layer, "radius": radius, "codes": codes, "sites": sites, "errors": errors}

@@ -16,6 +16,7 @@ from newinfra.orgs.models import Organization, OrgKind
 from newinfra.orgs.permissions import membership
 from newinfra.projects.api import MemberPermission
 from newinfra.supervision.models import Notice
+from newinfra.utilities import bounds
 
 from . import services
 from .attainment import STATUS_LABELS
@@ -23,7 +24,7 @@ from .models import DataValue
 from .queries import attainment_rows
 
 
-class DataValueSerializer(serializers.ModelSerializer):
+class DataValueSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerializer):
     period = serializers.DateField(help_text="报告期内任一日期；保存为期末日")
     district = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(kind=OrgKind.DISTRICT),
@@ -76,20 +77,23 @@ class DataValueViewSet(
     def get_queryset(self):
         qs = DataValue.objects.all().order_by("indicator_id", "period", "district_id")
         p = self.request.query_params
-        if (v := p.get("indicator", "")).isdigit():
-            qs = qs.filter(indicator_id=int(v))
-        if (v := p.get("district", "")) == "city":
-            qs = qs.filter(district__isnull=True)
-        elif v.isdigit():
-            qs = qs.filter(district_id=int(v))
+        try:
+            if v := bounds.query_id(p, "indicator", "指标"):
+                qs = qs.filter(indicator_id=v)
+            if p.get("district", "") == "city":
+                qs = qs.filter(district__isnull=True)
+            elif v := bounds.query_id(p, "district", "区"):
+                qs = qs.filter(district_id=v)
+        except bounds.OutOfBounds as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
         if v := p.get("status"):
             qs = qs.filter(status=v)
         for key, lookup in (("period_from", "period__gte"), ("period_to", "period__lte")):
             if v := p.get(key):
                 try:
-                    qs = qs.filter(**{lookup: dt.date.fromisoformat(v)})
-                except ValueError as exc:
-                    raise ValidationError({key: "日期格式应为 YYYY-MM-DD。"}) from exc
+                    qs = qs.filter(**{lookup: bounds.date(v, key)})
+                except bounds.OutOfBounds as exc:
+                    raise ValidationError({key: str(exc)}) from exc
         return qs
 
     def create(self, request, *args, **kwargs):

@@ -15,6 +15,7 @@ from newinfra.utilities import cells
 from newinfra.utilities.figures import plain
 from newinfra.utilities.workbooks import (
     ImportResult,
+    append_row,
     dropdown,
     read_table,
     template_workbook,
@@ -51,7 +52,7 @@ def template(user) -> bytes:
             period_end(today, profile.frequency), profile.frequency
         )  # the period to report now
         for label in mine:
-            ws.append([profile.indicator.name, end, label, None, profile.indicator.unit, ""])
+            append_row(ws, [profile.indicator.name, end, label, None, profile.indicator.unit, ""])
     for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
         row[0].number_format = "yyyy-mm-dd"
     dropdown(wb, ws, COLUMNS, "scope", [CITY] + [d.name.removesuffix("政府") for d in districts])

@@ -11,6 +11,7 @@ from django.utils import timezone
 from newinfra.orgs.models import OrgKind, Role
 from newinfra.orgs.permissions import is_office, membership
 from newinfra.plans.models import Indicator
+from newinfra.utilities import bounds
 from newinfra.utilities.figures import figure, plain
 
 from .models import (
@@ -131,6 +132,11 @@ def save_value(
     profile = profile_of(indicator)
     if not can_report(user, profile, district):
         raise ReportError("您所在单位不是该指标的报送单位。")
+    try:  # every way in (page, API, import) ends here: what is saved can be read back
+        value = bounds.decimal(value, 24, 4, "数值")
+        bounds.check_date(day, "报告期")
+    except bounds.OutOfBounds as exc:
+        raise ReportError(str(exc)) from exc
     if district is not None and not profile.district_breakdown:
         raise ReportError("该指标不分区报送，请填写全市合计。")
     end = period_end(day, profile.frequency)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
@@ -18,7 +17,7 @@ from newinfra.orgs.permissions import is_office, may_open, member_required
 from newinfra.plans.compare import indicators_with_targets
 from newinfra.plans.models import Indicator, Plan, Target
 from newinfra.projects.models import Domain
-from newinfra.utilities import history
+from newinfra.utilities import bounds, history
 from newinfra.utilities.figures import plain
 from newinfra.utilities.tables import xlsx_response
 from newinfra.utilities.workbooks import ImportFileError
@@ -115,7 +114,7 @@ def monitor(request):
     )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(bounds.BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = IndicatorProfile
         fields = [
@@ -196,8 +195,8 @@ def report(request, pk: int):
     due_now = periods[1] if len(periods) > 1 and periods[0] > today else periods[0]
     raw_period = request.POST.get("period") or request.GET.get("period") or due_now.isoformat()
     try:
-        period = period_end(dt.date.fromisoformat(raw_period), profile.frequency)
-    except ValueError:
+        period = period_end(bounds.date(raw_period, "报告期"), profile.frequency)
+    except (ValueError, bounds.OutOfBounds):
         period = periods[0]
     existing = {v.district_id: v for v in DataValue.objects.filter(indicator=indicator, period=period)}
     errors: dict = {}
@@ -212,9 +211,9 @@ def report(request, pk: int):
                     if not raw:
                         continue
                     try:
-                        value = Decimal(raw)
-                    except InvalidOperation:
-                        errors[label] = ["请填写数字。"]
+                        value = bounds.decimal(raw, 24, 4, label)
+                    except bounds.OutOfBounds as exc:
+                        errors[label] = [str(exc)]
                         continue
                     if (
                         existing.get(d.pk if d else None)

@@ -173,7 +173,32 @@ def _html_source(data: bytes, name: str) -> SourceText:
     return SourceText(text, "html", enc)
 
 
+# A .docx or .xlsx is a zip package: its declared unpacked size and entry count are checked before
+# it is opened (Python's zipfile never inflates an entry beyond its declared size), so a small file
+# that unpacks to gigabytes is refused at once.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ENTRIES = 2000
+
+
+def archive_problem(data: bytes, max_unpacked: int = MAX_UNPACKED_BYTES, max_entries: int = MAX_ENTRIES):
+    """None for a zip package within the limits; otherwise ("size" | "entries" | "bad", detail)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        return "bad", str(exc)
+    if len(infos) > max_entries:
+        return "entries", f"{len(infos)} entries (at most {max_entries})"
+    total = sum(i.file_size for i in infos)
+    if total > max_unpacked:
+        return "size", f"{total / 1048576:.0f} MB unpacked (at most {max_unpacked / 1048576:.0f} MB)"
+    return None
+
+
 def _read_docx(data: bytes, name: str) -> str:
+    problem = archive_problem(data)
+    if problem and problem[0] != "bad":
+        raise DocumentError(f"{name} is refused: {problem[1]}", code="too_large")
     try:
         import docx
         from docx.table import Table

@@ -130,6 +130,31 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
+# Text that a spreadsheet could take for a formula (or that turns into one when the cell is edited).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(cell, value):
+    """The one way every .xlsx the platform writes sets a cell: text is always text, never a formula."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def write_cell(ws, row: int, column: int, value):
+    return put(ws.cell(row=row, column=column), value)
+
+
+def append_row(ws, values) -> int:
+    """Like ``ws.append`` (after the last written row), through ``put``; returns the row number."""
+    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(row=1, column=1).value is not None else 1
+    for column, value in enumerate(values, start=1):
+        write_cell(ws, row, column, value)
+    return row
+
+
 def write_xlsx(plans: list[dict], path: str | PathLike) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -153,7 +178,7 @@ def write_xlsx(plans: list[dict], path: str | PathLike) -> None:
 
     def header(ws, row: int, names: list[str]) -> None:
         for col, name in enumerate(names, 1):
-            c = ws.cell(row=row, column=col, value=name)
+            c = write_cell(ws, row, col, name)
             c.font = Font(bold=True, color="FFFFFF")
             c.fill = head_fill
             c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -165,7 +190,7 @@ def write_xlsx(plans: list[dict], path: str | PathLike) -> None:
     for plan in plans:
         ws = wb.create_sheet(_sheet_title(plan_name(plan), taken))
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LEDGER_HEADER))
-        title = ws.cell(row=1, column=1, value=f"{plan_name(plan)} 任务分工台账")
+        title = write_cell(ws, 1, 1, f"{plan_name(plan)} 任务分工台账")
         title.font = Font(bold=True, size=14)
         title.alignment = Alignment(horizontal="center", vertical="center")
         ws.row_dimensions[1].height = 28
@@ -175,7 +200,7 @@ def write_xlsx(plans: list[dict], path: str | PathLike) -> None:
             if task["section"] and task["section"] != current:
                 current = task["section"]
                 ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(LEDGER_HEADER))
-                c = ws.cell(row=row, column=1, value=current.replace("/", " / "))
+                c = write_cell(ws, row, 1, current.replace("/", " / "))
                 c.font = Font(bold=True)
                 c.fill = section_fill
                 c.border = border
@@ -190,7 +215,7 @@ def write_xlsx(plans: list[dict], path: str | PathLike) -> None:
                 task_deadline(plan, task),
             ]
             for col, v in enumerate(values, 1):
-                c = ws.cell(row=row, column=col, value=v)
+                c = write_cell(ws, row, col, v)
                 c.alignment = wrap_top
                 c.border = border
             row += 1
@@ -219,7 +244,7 @@ def write_xlsx(plans: list[dict], path: str | PathLike) -> None:
                 t["text"],
             ]
             for col, v in enumerate(values, 1):
-                c = ws.cell(row=row, column=col, value=v)
+                c = write_cell(ws, row, col, v)
                 c.alignment = wrap_top
                 c.border = border
             row += 1

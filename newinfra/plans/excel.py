@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from newinfra.utilities.script import to_simplified, to_traditional
+from newinfra.utilities.workbooks import append_row
 
 FONT = "宋体"
 HEADER = [
@@ -57,23 +58,24 @@ def ledger_workbook(tasks, as_of: dt.date, made_by: str = "", plan=None, script:
     ws.title = convert("任务分工台账")
     last = get_column_letter(len(HEADER))
     title = f"{plan.title if plan else '新型基础设施建设'}任务分工台账"
-    ws.append([convert(title)])
+    append_row(ws, [convert(title)])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(name=FONT, size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
-    ws.append(
+    append_row(
+        ws,
         [
             convert(
                 f"截至{as_of.year}年{as_of.month}月{as_of.day}日"
                 + (f"　　制表单位：{made_by}" if made_by else "")
             )
-        ]
+        ],
     )
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].font = Font(name=FONT, size=11)
     ws["A2"].alignment = Alignment(horizontal="right")
-    ws.append([convert(h) for h, _ in HEADER])
+    append_row(ws, [convert(h) for h, _ in HEADER])
     thin = Side(style="thin", color="000000")
     border = Border(top=thin, bottom=thin, left=thin, right=thin)
     for cell in ws[3]:
@@ -82,7 +84,8 @@ def ledger_workbook(tasks, as_of: dt.date, made_by: str = "", plan=None, script:
         cell.border = border
     for n, t in enumerate(tasks, start=1):
         s = t.sheet
-        ws.append(
+        append_row(
+            ws,
             [
                 convert(v) if isinstance(v, str) else v
                 for v in (
@@ -100,7 +103,7 @@ def ledger_workbook(tasks, as_of: dt.date, made_by: str = "", plan=None, script:
                     s.progress,
                     s.progress_date.isoformat() if s.progress_date else "",
                 )
-            ]
+            ],
         )
     for row in ws.iter_rows(min_row=4):
         for cell in row:

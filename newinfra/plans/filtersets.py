@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from newinfra.orgs.models import Organization
+from newinfra.utilities import bounds
 from newinfra.utilities.script import to_simplified
 
 from .models import Target, Task
@@ -10,13 +11,17 @@ from .models import Target, Task
 def organization_for(value: str) -> Organization | None:
     value = (value or "").strip()
     if value.isdigit():
-        return Organization.objects.filter(pk=int(value)).first()
+        try:
+            return Organization.objects.filter(pk=bounds.identifier(value)).first()
+        except bounds.OutOfBounds:
+            return None
     return Organization.objects.resolve(to_simplified(value))
 
 
+@bounds.bounded_filterset
 class TaskFilterSet(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id")
-    section = django_filters.NumberFilter(method="filter_section")
+    plan = bounds.id_filter(field_name="plan_id")
+    section = bounds.id_filter(method="filter_section")
     unit = django_filters.CharFilter(method="filter_unit", label="责任单位（名称或编号）")
     role = django_filters.ChoiceFilter(
         method="filter_role", choices=[("lead", "牵头"), ("co", "参与")], label="牵头/参与"
@@ -82,10 +87,11 @@ class TaskFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value) | Q(number=value))
 
 
+@bounds.bounded_filterset
 class TargetFilterSet(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id")
-    indicator = django_filters.NumberFilter(field_name="indicator_id")
-    task = django_filters.NumberFilter(field_name="task_id")
+    plan = bounds.id_filter(field_name="plan_id")
+    indicator = bounds.id_filter(field_name="indicator_id")
+    task = bounds.id_filter(field_name="task_id")
     year = django_filters.NumberFilter(field_name="year")
 
     class Meta:

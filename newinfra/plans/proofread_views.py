@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 
 from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import is_office
+from newinfra.utilities import bounds
 
 from . import services
 from .models import Plan, PlanRevision, PlanStatus, Section
@@ -181,15 +182,22 @@ def proofread(request, pk: int):
     return redirect(f"{reverse('plan-proofread', args=[plan.pk])}{anchor}")
 
 
+def _posted_id(request, name: str, label: str) -> int:
+    try:
+        return bounds.identifier(request.POST.get(name), label) or 0
+    except bounds.OutOfBounds as exc:
+        raise services.PlanError(str(exc)) from exc
+
+
 def _task(plan, request):
-    task = plan.tasks.filter(pk=request.POST.get("task") or 0).first()
+    task = plan.tasks.filter(pk=_posted_id(request, "task", "任务")).first()
     if task is None:
         raise services.PlanError("没有这项任务。")
     return task
 
 
 def _target(plan, request):
-    target = plan.targets.filter(pk=request.POST.get("target") or 0).first()
+    target = plan.targets.filter(pk=_posted_id(request, "target", "目标")).first()
     if target is None:
         raise services.PlanError("没有这个目标。")
     return target

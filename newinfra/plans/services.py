@@ -24,6 +24,7 @@ from newinfra.orgs.permissions import COLLECTIVE_UNITS
 from newinfra.parsing import parse_text
 from newinfra.parsing.orgs import guess_kind, unit_info
 from newinfra.parsing.read import read_document
+from newinfra.utilities import bounds
 
 from .loader import load_document, plan_key, resolve_indicator, with_title
 from .models import Origin, Plan, PlanRevision, PlanStatus, Responsibility, Section, Target, Task
@@ -297,9 +298,9 @@ def parse_date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError as exc:
-        raise PlanError(f"完成日期“{value}”格式不对，应为 2025-12-31。") from exc
+        return bounds.date(str(value).strip(), "完成日期")
+    except bounds.OutOfBounds as exc:
+        raise PlanError(f"完成日期“{value}”格式不对或超出范围，应为 2025-12-31 这样的日期。") from exc
 
 
 def unit_names(task: Task) -> tuple[list[str], list[str]]:
@@ -485,6 +486,10 @@ def _decimal(value, label: str) -> Decimal | None:
         raise PlanError(f"{label}“{value}”不是数字（可写 38900 或 3.89万）。") from exc
     if not number.is_finite():
         raise PlanError(f"{label}“{value}”不是数字（可写 38900 或 3.89万）。")
+    try:  # what the column (24 digits, 6 decimals) can keep and read back
+        number = bounds.decimal(number, 24, 6, label)
+    except bounds.OutOfBounds as exc:
+        raise PlanError(str(exc)) from exc
     return number.normalize() if number == number.to_integral() else number
 
 
@@ -525,7 +530,11 @@ def _apply_target(target: Target, changes: dict) -> None:
     if "task" in changes:
         task = changes["task"]
         if task is not None and not isinstance(task, Task):
-            task = Task.objects.filter(plan=target.plan, pk=task).first()
+            try:
+                pk = bounds.identifier(task, "任务")
+            except bounds.OutOfBounds as exc:
+                raise PlanError(str(exc)) from exc
+            task = Task.objects.filter(plan=target.plan, pk=pk).first() if pk else None
         target.task = task
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from newinfra.orgs.permissions import (
     responsible_q,
 )
 from newinfra.supervision import sheet
-from newinfra.utilities import history
+from newinfra.utilities import bounds, history
 from newinfra.utilities.tables import query_without, sort_and_page, xlsx_response
 
 from .compare import shared_indicators
@@ -107,10 +108,10 @@ def ledger(request):
         params["include_collective"] = "1"  # a unit's ledger includes its 各区政府 tasks by default
     f = TaskFilterSet(params, queryset=qs)
     qs = f.qs
-    plan_id = request.GET.get("plan")
+    plan_id = f.form.cleaned_data.get("plan")  # a valid id or None: the filter set bounds it
     unit_value = request.GET.get("unit", "").strip()
     unit_org = organization_for(unit_value) if unit_value else None
-    plan = Plan.objects.filter(pk=plan_id, is_active=True).first() if plan_id and plan_id.isdigit() else None
+    plan = Plan.objects.live().filter(pk=plan_id).first() if plan_id else None
     if request.GET.get("export") == "xlsx":
         m = membership(request.user)
         return ledger_xlsx(
@@ -123,9 +124,7 @@ def ledger(request):
     page.object_list = sheet.annotate(page.object_list, timezone.localdate())
     if unit_org is not None:
         _mark_collective(page.object_list, unit_org)
-    sections = (
-        Section.objects.filter(plan_id=plan_id).order_by("order") if plan_id and plan_id.isdigit() else []
-    )
+    sections = Section.objects.filter(plan_id=plan_id).order_by("order") if plan_id else []
     return render(
         request,
         "plans/ledger.html",
@@ -225,9 +224,11 @@ def my_tasks(request):
 @member_required
 def target_list(request):
     targets = Target.objects.live().select_related("plan", "task", "indicator")
-    plan_id = request.GET.get("plan")
-    if plan_id and plan_id.isdigit():
-        targets = targets.filter(plan_id=plan_id)
+    try:
+        if plan_id := bounds.query_id(request.GET, "plan", "规划"):
+            targets = targets.filter(plan_id=plan_id)
+    except bounds.OutOfBounds:
+        targets = targets.none()
     if request.GET.get("export") == "xlsx":
         rows = [
             [
@@ -290,10 +291,12 @@ def plan_upload(request):
         raise PermissionDenied("只有统筹办可以导入规划。")
     error = None
     plan = None
-    if request.GET.get("plan", "").isdigit() or request.POST.get("plan", "").isdigit():
-        plan = get_object_or_404(
-            Plan.objects.visible_to(request.user), pk=request.GET.get("plan") or request.POST.get("plan")
-        )
+    try:
+        plan_id = bounds.identifier(request.GET.get("plan") or request.POST.get("plan"), "规划")
+    except bounds.OutOfBounds as exc:
+        raise Http404("没有这个规划。") from exc
+    if plan_id:
+        plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
     if request.method == "POST":
         upload = request.FILES.get("document")
         title = request.POST.get("title", "").strip() or None

@@ -8,6 +8,8 @@ or corrected with ``POST /api/dispatch-reports/``.
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,6 +20,7 @@ from rest_framework.response import Response
 
 from newinfra.orgs.models import Organization, OrgKind
 from newinfra.orgs.permissions import AreaPermission, can_read, membership
+from newinfra.utilities import bounds, versions
 
 from . import permissions as perm
 from . import services
@@ -35,7 +38,7 @@ class MemberPermission(AreaPermission, BasePermission):
         return can_read(request.user) and super().has_permission(request, view)
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerializer):
     declarant_name = serializers.CharField(source="declarant.name", read_only=True)
     competent_name = serializers.CharField(source="competent.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -43,6 +46,9 @@ class ProjectSerializer(serializers.ModelSerializer):
     domain_display = serializers.CharField(source="get_domain_display", read_only=True)
     districts = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Organization.objects.filter(kind=OrgKind.DISTRICT)
+    )
+    version = serializers.SerializerMethodField(
+        help_text="send it back as If-Match (or version) when editing"
     )
 
     class Meta:
@@ -77,6 +83,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "progress_pct",
             "last_report_month",
             "is_demo",
+            "version",
         ]
         read_only_fields = [
             "declarant",
@@ -89,6 +96,9 @@ class ProjectSerializer(serializers.ModelSerializer):
             "last_report_month",
             "is_demo",
         ]
+
+    def get_version(self, obj) -> str:
+        return versions.version_of(obj)
 
     def validate(self, attrs):
         lng = attrs.get("lng", getattr(self.instance, "lng", None))
@@ -136,9 +146,41 @@ class ProjectViewSet(
                 project, self.request.user, ProjectEvent.Action.CREATE, "", project.get_status_display()
             )
 
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = versions.etag_of(self.get_object())
+        return response
+
+    def update(self, request, *args, **kwargs):
+        """Read, check the version and write in one transaction (the row locked), so that two
+        writers never overwrite each other: a stale ``If-Match`` (or ``version``) gets 409."""
+        with transaction.atomic():
+            # lock the row first (PostgreSQL; SQLite's IMMEDIATE transaction already serialises);
+            # an id that is not one is left to get_object, which answers 404
+            with contextlib.suppress(bounds.OutOfBounds):
+                Project.objects.select_for_update().filter(pk=bounds.identifier(kwargs.get("pk"))).exists()
+            instance = self.get_object()
+            sent = versions.from_if_match(request.headers.get("If-Match", "")) or str(
+                request.data.get("version", "") if hasattr(request.data, "get") else ""
+            )
+            if sent and sent != versions.version_of(instance):
+                return Response(
+                    {
+                        "detail": versions.conflict_message(instance, sent, "项目"),
+                        "version": versions.version_of(instance),
+                    },
+                    status=status.HTTP_409_CONFLICT,
+                    headers={"ETag": versions.etag_of(instance)},
+                )
+            response = super().update(request, *args, **kwargs)
+        instance.refresh_from_db()
+        response["ETag"] = versions.etag_of(instance)
+        return response
+
     def perform_update(self, serializer):
         if not perm.can_edit(self.request.user, serializer.instance):
             raise PermissionDenied("只有申报单位可以修改草稿或退回修改的项目；已入库项目请提交调整申请。")
+        serializer.instance._history_user = self.request.user
         serializer.save()
 
     @extend_schema(
@@ -181,9 +223,15 @@ class ProjectViewSet(
         return Response(ProjectSerializer(project).data)
 
 
-class DispatchReportSerializer(serializers.ModelSerializer):
+class DispatchReportSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all())
     month = serializers.CharField(help_text="年-月，例如 2021-06")
+    version = serializers.SerializerMethodField(
+        help_text="send it back as If-Match (or version) to correct the month"
+    )
+
+    def get_version(self, obj) -> str:
+        return versions.version_of(obj)
 
     class Meta:
         model = DispatchReport
@@ -200,8 +248,17 @@ class DispatchReportSerializer(serializers.ModelSerializer):
             "problem_resolved",
             "explanation",
             "reported_at",
+            "version",
         ]
         read_only_fields = ["problem_resolved", "reported_at"]
+        # POST for a month already reported corrects it: not a uniqueness error
+        validators = []
+
+    def validate_month(self, value):
+        try:
+            return services.month_start(value)
+        except services.ProjectError as exc:
+            raise ValidationError(exc.messages) from exc
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -220,8 +277,11 @@ class DispatchReportViewSet(
     def get_queryset(self):
         qs = DispatchReport.objects.filter(project__in=perm.visible_projects(self.request.user).values("pk"))
         params = self.request.query_params
-        if (p := params.get("project", "")).isdigit():
-            qs = qs.filter(project_id=int(p))
+        try:
+            if project := bounds.query_id(params, "project", "项目"):
+                qs = qs.filter(project_id=project)
+        except bounds.OutOfBounds as exc:
+            raise ValidationError({"project": str(exc)}) from exc
         if m := params.get("month"):
             try:
                 qs = qs.filter(month=services.month_start(m))
@@ -238,8 +298,31 @@ class DispatchReportViewSet(
             raise PermissionDenied("项目不存在或您无权查看。")
         if not perm.can_report_dispatch(request.user, project):
             raise PermissionDenied("只有已入库项目的申报单位或统筹办可以填报月度调度。")
+        # correcting a month already reported: at the version read (If-Match or "version"), if given
+        sent = versions.from_if_match(request.headers.get("If-Match", "")) or str(
+            request.data.get("version") or ""
+        )
+        try:
+            current = DispatchReport.objects.filter(
+                project=project, month=services.month_start(data["month"])
+            ).first()
+        except services.ProjectError as exc:
+            raise ValidationError({"month": exc.messages}) from exc
+        if sent and current and sent != versions.version_of(current):
+            return Response(
+                {
+                    "detail": versions.conflict_message(current, sent, "月度调度"),
+                    "version": versions.version_of(current),
+                },
+                status=status.HTTP_409_CONFLICT,
+                headers={"ETag": versions.etag_of(current)},
+            )
         try:
             report = services.save_dispatch(project, request.user, data["month"], data)
         except services.ProjectError as exc:
             raise ValidationError({"detail": exc.messages}) from exc
-        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(report).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": versions.etag_of(report)},
+        )

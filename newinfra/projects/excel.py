@@ -22,6 +22,7 @@ from newinfra.utilities import cells
 from newinfra.utilities.workbooks import (
     MAX_ROWS,
     ImportResult,
+    append_row,
     dropdown,
     read_table,
     template_workbook,
@@ -106,7 +107,7 @@ def declaration_template(user) -> bytes:
         "",
         "新建5G基站300个",
     ]
-    ws.append(example)
+    append_row(ws, example)
     dropdown(wb, ws, DECLARATION_COLUMNS, "domain", [d.label for d in Domain])
     dropdown(wb, ws, DECLARATION_COLUMNS, "districts", _district_names())
     dropdown(wb, ws, DECLARATION_COLUMNS, "competent", _competent_names())
@@ -126,7 +127,7 @@ def declaration_template(user) -> bytes:
         "5. 申报单位导入的项目为草稿，核对后在平台上提交；统筹办导入的项目直接入库，可填建设阶段。",
         "6. 任何一行有错误时，整个文件都不会导入，请按提示修改后重新上传。",
     ]:
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 100
     return to_bytes(wb)
 
@@ -139,7 +140,7 @@ def dispatch_template(user) -> bytes:
         m = membership(user)
         projects = projects.filter(declarant=m.organization) if m else projects.none()
     for code, name in projects.exclude(code=None).order_by("code").values_list("code", "name")[:MAX_ROWS]:
-        ws.append([code, name, month])
+        append_row(ws, [code, name, month])
     dropdown(wb, ws, DISPATCH_COLUMNS, "problem_unit", _competent_names(), rows=max(2000, ws.max_row + 100))
     return to_bytes(wb)
 

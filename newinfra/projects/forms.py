@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from newinfra.orgs.models import Organization, OrgKind
 from newinfra.plans.models import Indicator, Task
+from newinfra.utilities import bounds, versions
 from newinfra.utilities.widgets import IsoDateInput, MonthInput
 
 from .models import DispatchReport, FlagKind, GreenChannelItem, Project, ProjectFlag
@@ -49,7 +50,9 @@ class TaskChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.plan.title[:12]} · {obj.number}. {obj.title}"
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(versions.VersionedFormMixin, bounds.BoundedFormMixin, forms.ModelForm):
+    version_noun = "项目"
+
     districts = forms.ModelMultipleChoiceField(
         label="所在区", queryset=Organization.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -148,7 +151,7 @@ class ProjectForm(forms.ModelForm):
         return data
 
 
-class DispatchForm(forms.ModelForm):
+class DispatchForm(bounds.BoundedFormMixin, forms.ModelForm):
     month = forms.CharField(label="月份", widget=MonthInput())
 
     class Meta:
@@ -178,7 +181,7 @@ class DispatchForm(forms.ModelForm):
         return data
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(bounds.BoundedFormMixin, forms.Form):
     name = forms.CharField(label="项目名称", required=False, max_length=200)
     description = forms.CharField(label="建设内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     total_investment = forms.DecimalField(
@@ -189,7 +192,7 @@ class AdjustmentForm(forms.Form):
     reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class FlagForm(forms.ModelForm):
+class FlagForm(bounds.BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = ProjectFlag
         fields = ["kind", "date", "document", "subsidy_applied", "subsidy_granted", "note"]
@@ -207,7 +210,7 @@ class FlagForm(forms.ModelForm):
         return data
 
 
-class GreenItemForm(forms.ModelForm):
+class GreenItemForm(bounds.BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = GreenChannelItem
         fields = ["item", "state", "date", "document"]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from newinfra.orgs.models import Organization
+from newinfra.utilities import bounds
 from newinfra.utilities.script import to_simplified
 
 from .models import Domain, FlagKind, Project, ProjectFlag, Stage, Status
@@ -30,8 +31,8 @@ FILTERS = (
 
 def _decimal(value) -> Decimal | None:
     try:
-        return Decimal(str(value).replace(",", "").strip()) if str(value).strip() else None
-    except InvalidOperation:
+        return bounds.decimal(value, 14, 2, "投资额")
+    except bounds.OutOfBounds:
         return None
 
 
@@ -42,10 +43,10 @@ def filter_projects(qs, params) -> tuple[object, list[str]]:
     if (v := get("domain")) and v in Domain.values:
         qs = qs.filter(domain=v)
     if v := get("district"):
-        if str(v).isdigit():
-            through = Project.districts.through.objects.filter(organization_id=int(v))
+        try:
+            through = Project.districts.through.objects.filter(organization_id=bounds.identifier(v, "所在区"))
             qs = qs.filter(pk__in=through.values("project_id"))
-        else:
+        except bounds.OutOfBounds:
             errors.append("所在区参数无效。")
     if (v := get("stage")) and v in Stage.values:
         qs = qs.filter(stage=v, status=Status.ADMITTED)
@@ -54,8 +55,11 @@ def filter_projects(qs, params) -> tuple[object, list[str]]:
     if (v := get("flag")) and v in FlagKind.values:
         qs = qs.filter(pk__in=ProjectFlag.objects.filter(kind=v, is_active=True).values("project_id"))
     if v := get("org"):
-        if str(v).isdigit():
-            qs = qs.filter(declarant_id=int(v))
+        if str(v).strip().isdigit():
+            try:
+                qs = qs.filter(declarant_id=bounds.identifier(v, "申报单位"))
+            except bounds.OutOfBounds:
+                errors.append("申报单位参数无效。")
         else:
             qs = qs.filter(declarant__name__contains=to_simplified(str(v).strip()))
     for key, lookup in (("inv_min", "total_investment__gte"), ("inv_max", "total_investment__lte")):

@@ -18,6 +18,7 @@ from newinfra.orgs.models import Organization, OrgKind
 from newinfra.orgs.permissions import membership
 from newinfra.supervision.models import Notice
 from newinfra.supervision.notices import notify, notify_office
+from newinfra.utilities import bounds
 
 from . import permissions as perm
 from .models import (
@@ -368,6 +369,10 @@ def month_start(value) -> dt.date:
             raise ProjectError("月份格式应为 年-月，例如 2021-06。")
     if isinstance(value, dt.datetime):
         value = value.date()
+    try:
+        bounds.check_date(value, "月份")
+    except bounds.OutOfBounds as exc:
+        raise ProjectError(str(exc)) from exc
     return value.replace(day=1)
 
 

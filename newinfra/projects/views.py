@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from newinfra.orgs.models import Role
 from newinfra.orgs.permissions import is_office, member_required, membership
-from newinfra.utilities import history
+from newinfra.utilities import bounds, history
 from newinfra.utilities.tables import query_without, sort_and_page, xlsx_response
 from newinfra.utilities.workbooks import ImportFileError
 
@@ -513,7 +511,11 @@ def roll(request):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "start":
-                n = services.start_roll(int(request.POST.get("year", year)), user)
+                try:
+                    year = bounds.integer(request.POST.get("year") or year, "年度", 1990, 2100)
+                except bounds.OutOfBounds as exc:
+                    raise services.ProjectError(str(exc)) from exc
+                n = services.start_roll(year, user)
                 messages.success(
                     request, f"已发起{request.POST.get('year', year)}年度滚动更新，{n}个项目待确认。"
                 )
@@ -525,9 +527,9 @@ def roll(request):
                     raw = request.POST.get(f"plan_{y}", "").strip()
                     if raw:
                         try:
-                            plans[y] = Decimal(raw.replace(",", ""))
-                        except InvalidOperation as exc:
-                            raise services.ProjectError(f"{y}年计划投资应为数字（万元）。") from exc
+                            plans[y] = bounds.decimal(raw, 14, 2, f"{y}年计划投资（万元）")
+                        except bounds.OutOfBounds as exc:
+                            raise services.ProjectError(str(exc)) from exc
                 services.confirm_roll(
                     confirmation,
                     user,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import is_office, member_required, membership, sees_city_wide
 from newinfra.plans.models import Indicator, Task
-from newinfra.utilities import history
+from newinfra.utilities import bounds, history
 from newinfra.utilities.tables import xlsx_response
 from newinfra.utilities.widgets import IsoDateInput
 
@@ -131,7 +131,7 @@ def notices(request):
     )
 
 
-class OrderForm(forms.Form):
+class OrderForm(bounds.BoundedFormMixin, forms.Form):
     organization = forms.ModelChoiceField(
         label="督办单位",
         queryset=Organization.objects.filter(is_active=True),
@@ -224,7 +224,11 @@ def order_new(request):
 
 
 def _int(value) -> int:
-    return int(value) if str(value or "").isdigit() else 0
+    """An id from the query or form, or 0 when it is none or out of bounds (never a 500)."""
+    try:
+        return bounds.identifier(value, "id") or 0
+    except bounds.OutOfBounds:
+        return 0
 
 
 @require_POST

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from . import bounds
+
 
 def text(v) -> str:
     """A cell as text: 12.0 (how Excel keeps integers) reads as "12"."""
@@ -32,6 +34,9 @@ def number(
     if not d.is_finite():
         errors.append(f"{label}“{s}”不是数字")
         return None
+    if abs(d) >= Decimal(10) ** bounds.MAX_INTEGER_DIGITS:
+        errors.append(f"{label}“{s}”超出允许范围（整数部分最多{bounds.MAX_INTEGER_DIGITS}位）")
+        return None
     if d < 0 and not negative_ok:
         errors.append(f"{label}不能为负数（{s}）")
     return d.quantize(Decimal(1).scaleb(-places))
@@ -41,12 +46,17 @@ def date(v, label: str, errors: list[str]) -> dt.date | None:
     if v in (None, ""):
         return None
     if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    s = text(v).replace("/", "-").replace(".", "-")
+        v = v.date()
+    if not isinstance(v, dt.date):
+        s = text(v).replace("/", "-").replace(".", "-")
+        try:
+            v = dt.date.fromisoformat(s)
+        except ValueError:
+            errors.append(f"{label}“{text(v)}”不是有效日期（年-月-日）")
+            return None
     try:
-        return dt.date.fromisoformat(s)
-    except ValueError:
-        errors.append(f"{label}“{text(v)}”不是有效日期（年-月-日）")
+        bounds.check_date(v, label)
+    except bounds.OutOfBounds as exc:
+        errors.append(str(exc).rstrip("。"))
         return None
+    return v

@@ -1,11 +1,14 @@
 """Upload → preview with every row's errors → commit all-or-nothing, for every Excel import.
 
 The uploaded file is kept under var/uploads with a random token bound to the user's session, so
-the commit imports exactly the file that was previewed.
+the commit imports exactly the file that was previewed. A preview not committed within
+``NEWINFRA_PREVIEW_HOURS`` (default 24) expires; ``newinfra cleanup`` (run by ``newinfra remind``)
+deletes expired files.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from django.conf import settings
@@ -19,6 +22,24 @@ def upload_dir():
     path = settings.VAR_DIR / "uploads"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def preview_seconds() -> float:
+    return float(getattr(settings, "NEWINFRA_PREVIEW_HOURS", 24)) * 3600
+
+
+def expired(path, now: float | None = None) -> bool:
+    return path.stat().st_mtime < (now if now is not None else time.time()) - preview_seconds()
+
+
+def cleanup(now: float | None = None) -> int:
+    """Delete previews older than the preview lifetime; returns how many files were deleted."""
+    removed = 0
+    for path in upload_dir().iterdir():
+        if path.is_file() and path.name.isalnum() and expired(path, now):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def handle(
@@ -44,7 +65,10 @@ def handle(
     if commit:
         path = upload_dir() / token
         saved = request.session.get(f"import-{token}") or {}
-        if not token.isalnum() or saved.get("kind") != kind or not path.exists():
+        stale = token.isalnum() and path.is_file() and expired(path)
+        if stale:
+            path.unlink(missing_ok=True)
+        if not token.isalnum() or saved.get("kind") != kind or not path.is_file():
             messages.error(request, "导入已过期，请重新上传文件。")
             return redirect(back), None
         data, info = path.read_bytes(), saved.get("meta", {})

@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 
+from .workbooks import append_row
+
 
 def sort_and_page(request, queryset, sortable: dict[str, str], default: str, per_page: int = 50):
     """(page, sort key) with ?sort=key or ?sort=-key among ``sortable`` (key → ORM field)."""
@@ -39,14 +41,14 @@ def xlsx_response(
     wb = Workbook()
     ws = wb.active
     ws.title = convert(title)[:31]
-    ws.append([convert(h) for h in header])
+    append_row(ws, [convert(h) for h in header])
     thin = Side(style="thin", color="BBBBBB")
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="9E1B1B")
         cell.alignment = Alignment(vertical="center", horizontal="center", wrap_text=True)
     for row in rows:
-        ws.append([convert(v) if isinstance(v, str) else v for v in row])
+        append_row(ws, [convert(v) if isinstance(v, str) else v for v in row])
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(vertical="top", wrap_text=True)

@@ -9,7 +9,14 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+# Every cell of every .xlsx the platform writes goes through these: text is never a formula.
+from newinfra.parsing.writers import append_row, put, write_cell
+
+__all__ = ["append_row", "put", "write_cell"]
+
 MAX_ROWS = 20000
+# Seconds one upload may take to read and check before it is refused (a worker is not held longer).
+TIME_BUDGET = 30
 
 
 class ImportFileError(Exception):
@@ -40,7 +47,7 @@ def template_workbook(columns, title: str):
     wb = Workbook()
     ws = wb.active
     ws.title = title
-    ws.append([label for _, label, _ in columns])
+    append_row(ws, [label for _, label, _ in columns])
     for i, (_, _, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
         cell = ws.cell(row=1, column=i)
@@ -63,7 +70,7 @@ def dropdown(wb, ws, columns, key: str, values: list[str], rows: int = 2000):
     col = opts.max_column + 1 if opts.max_row > 1 or opts["A1"].value else 1
     letter = get_column_letter(col)
     for i, v in enumerate(values, start=1):
-        opts.cell(row=i, column=col, value=v)
+        write_cell(opts, i, col, v)
     dv = DataValidation(
         type="list",
         formula1=f"'选项'!${letter}$1:${letter}${len(values)}",
@@ -84,16 +91,74 @@ def to_bytes(wb) -> bytes:
     return buf.getvalue()
 
 
-def read_table(data: bytes, columns, title: str, optional=()) -> list[dict]:
-    """Rows of the first sheet of a platform template, checked for its columns (any template)."""
+def check_package(data: bytes) -> None:
+    """Refuse an .xlsx whose unpacked size or entry count is beyond the limits, before opening it."""
+    from django.conf import settings
+
+    from newinfra.parsing.read import MAX_ENTRIES, archive_problem
+
+    limit_mb = int(getattr(settings, "NEWINFRA_UPLOAD_MAX_UNPACKED_MB", 200))
+    problem = archive_problem(data, limit_mb * 1024 * 1024, MAX_ENTRIES)
+    if problem is None:
+        return
+    if problem[0] == "bad":
+        raise ImportFileError("无法读取文件：请上传由本平台模板填写的 .xlsx 文件。")
+    raise ImportFileError(
+        f"文件解压后超过{limit_mb}MB或包含的部件过多，不是正常填写的模板，已拒绝。"
+        "请删除多余的空行和工作表后重新上传。"
+    )
+
+
+class Budget:
+    """The time one import may take; ``check()`` raises a Chinese ImportFileError when it is spent."""
+
+    def __init__(self, seconds: float | None = None):
+        import time
+
+        from django.conf import settings
+
+        self._clock = time.monotonic
+        self.seconds = (
+            seconds if seconds is not None else getattr(settings, "NEWINFRA_IMPORT_SECONDS", TIME_BUDGET)
+        )
+        self.deadline = self._clock() + self.seconds
+
+    def check(self) -> None:
+        if self._clock() > self.deadline:
+            raise ImportFileError(
+                f"文件处理超过{self.seconds:g}秒仍未完成，已停止，没有任何数据被导入。请分批上传。"
+            )
+
+
+def sheet_rows(data: bytes, budget: Budget | None = None):
+    """(row number, values) of the first sheet, streamed; every row counts against MAX_ROWS, blank too."""
     from openpyxl import load_workbook
 
+    check_package(data)
+    budget = budget or Budget()
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
         raise ImportFileError("无法读取文件：请上传由本平台模板填写的 .xlsx 文件。") from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    try:
+        for n, values in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
+            if n > MAX_ROWS + 1:
+                raise ImportFileError(
+                    f"一次最多导入{MAX_ROWS}行（空行也计算在内），请删除多余的行或分批上传。"
+                )
+            if n % 500 == 0:
+                budget.check()
+            yield n, values
+    finally:
+        wb.close()
+
+
+def read_table(data: bytes, columns, title: str, optional=()) -> list[dict]:
+    """Rows of the first sheet of a platform template, checked for its columns (any template).
+
+    The package is checked before it is opened, rows are streamed, every row (blank ones too)
+    counts against MAX_ROWS and reading stops when the time budget is spent."""
+    rows = (values for _, values in sheet_rows(data))
     header = next(rows, None)
     labels = {label: key for key, label, _ in columns}
     if not header:
@@ -115,9 +180,6 @@ def read_table(data: bytes, columns, title: str, optional=()) -> list[dict]:
             continue
         row["_row"] = n
         out.append(row)
-        if len(out) > MAX_ROWS:
-            raise ImportFileError(f"一次最多导入{MAX_ROWS}行，请分批上传。")
-    wb.close()
     if not out:
         raise ImportFileError("文件中没有数据行。")
     return out

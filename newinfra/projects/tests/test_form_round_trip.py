@@ -240,7 +240,7 @@ def test_a_refused_value_report_keeps_its_note():
         page, {"value_city": "十二万", "note": "口径含室分站点，来源：铁塔公司"}
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "请填写数字" in html
+    assert response.status_code == 200 and "应为数字，收到“十二万”" in html
     box = lxml.html.fromstring(html).xpath("//input[@name='note']")[0]
     assert box.get("value") == "口径含室分站点，来源：铁塔公司"
     assert lxml.html.fromstring(html).xpath("//input[@name='value_city']")[0].get("value") == "十二万"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from newinfra.conftest import login
+from newinfra.conftest import confirm, login
 
 pytestmark = pytest.mark.browser
 
@@ -82,6 +82,7 @@ def test_a_declaration_moves_through_three_homes_and_the_declarant_is_told(page)
     if "待办测试5G基站项目" not in page.locator("h1").inner_text():
         page.click("#queue-office >> text=待办测试5G基站项目")
     page.click("button[value=admit]")
+    confirm(page, "入库")
     assert "已入库" in page.locator("#project-head").inner_text()
     assert todo_count(page, "office_review") == reviews - 1
     page.screenshot(path=str(page.artifacts / "home_office.png"), full_page=True)
@@ -159,6 +160,7 @@ def test_the_office_presses_a_unit_in_one_click_and_the_unit_answers_from_its_ho
     group = page.locator(".unit-group", has_text="市工业和信息化局").first
     n = int(re.search(r"批量督办（(\d+)项）", group.locator("button").inner_text()).group(1))
     group.locator("button", has_text="批量督办").click()
+    confirm(page, "逾期事项")
     assert f"发出{n}项督办" in page.locator(".messages").inner_text()
     assert todo_count(page, "to_press") == to_press - n
     logout(page)

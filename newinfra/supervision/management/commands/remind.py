@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from newinfra.supervision.services import remind
@@ -25,3 +26,4 @@ class Command(BaseCommand):
             f"reminders sent: {sent['values']} indicator values, {sent['tasks']} task progress reports, "
             f"{sent['dispatch']} monthly dispatch reports, {sent['orders']} supervision orders"
         )
+        call_command("cleanup", stdout=self.stdout)

@@ -1,4 +1,5 @@
-/* newinfra: the menu button on a phone, and a confirmation before an irreversible action.
+/* newinfra: the menu button on a phone, a confirmation before an irreversible action, and the
+   behaviour that the Content-Security-Policy keeps out of the markup (auto-submitting filters, bar widths).
    Local, no library. Without JavaScript the menu is simply open and forms submit directly. */
 (function () {
   "use strict";
@@ -94,9 +95,22 @@
     }
   }
 
+  // --- behaviour kept out of the markup, so the Content-Security-Policy can forbid inline
+  // scripts and styles: filters that apply on change, and bar widths -----------------------------
+  function setUpInlineFree() {
+    document.addEventListener("change", function (event) {
+      var el = event.target;
+      if (el.matches && el.matches("[data-autosubmit]") && el.form) el.form.submit();
+    });
+    document.querySelectorAll("[data-width]").forEach(function (el) {
+      el.style.width = Math.max(0, Math.min(100, parseFloat(el.dataset.width) || 0)) + "%";
+    });
+  }
+
   ready(function () {
     labelCells();
     setUpMenu();
     setUpConfirm();
+    setUpInlineFree();
   });
 })();
