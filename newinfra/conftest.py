@@ -21,6 +21,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("seed_demo", stdout=io.StringIO())
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached figures are keyed by data-version counters that
+    live in the database, and a test's rolled-back transaction winds those counters back, so a figure
+    cached by an earlier test could otherwise come back under the same key."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # --- browser tests: a real `newinfra serve` and Debian's Chromium through Playwright ----------
 
 CHROMIUM = os.environ.get("NEWINFRA_CHROMIUM", "/usr/bin/chromium")
