@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from urllib.parse import quote
 
-from django.http import HttpResponse
 from django.utils import timezone
 
 from newinfra.utilities.script import to_simplified, to_traditional
+from newinfra.utilities.tables import xlsx_download
 from newinfra.utilities.workbooks import append_row
 
 FONT = "宋体"
@@ -128,11 +127,6 @@ def ledger_workbook(tasks, as_of: dt.date, made_by: str = "", plan=None, script:
 def ledger_xlsx(tasks, script: str, made_by: str = "", plan=None, as_of: dt.date | None = None):
     """The ledger workbook as a download named with the plan and the date."""
     as_of = as_of or timezone.localdate()
-    response = HttpResponse(
-        ledger_workbook(tasks, as_of, made_by, plan, script),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = ledger_filename(plan, as_of)
     name = to_traditional(name) if script == "hant" else name
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return xlsx_download(ledger_workbook(tasks, as_of, made_by, plan, script), name)

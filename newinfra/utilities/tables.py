@@ -65,12 +65,17 @@ def xlsx_response(
     ws.print_title_rows = "1:1"
     buf = io.BytesIO()
     wb.save(buf)
-    response = HttpResponse(
-        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    return xlsx_download(buf.getvalue(), convert(filename))
+
+
+def xlsx_download(data: bytes, filename: str) -> HttpResponse:
+    """An .xlsx workbook as a download under its (Chinese) file name."""
     from urllib.parse import quote
 
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(convert(filename))}"
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
