@@ -119,5 +119,10 @@ def confirm(page, says: str = "", accept: bool = True):
     dialog.wait_for()
     text = dialog.locator(".confirm-text").inner_text()
     assert says in text, text
-    page.click("#confirm-ok" if accept else "#confirm-cancel")
+    if not accept:
+        page.click("#confirm-cancel")
+        return text
+    # Accepting submits the form: wait for the answer page, or the next read sees the old one.
+    with page.expect_navigation():
+        page.click("#confirm-ok")
     return text

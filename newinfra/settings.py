@@ -161,6 +161,9 @@ if DEBUG or TESTING:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = VAR_DIR / "media"
+if TESTING:
+    # Tests sign in thousands of times; PBKDF2's deliberate slowness would be most of the suite's time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
