@@ -16,7 +16,7 @@ from newinfra.orgs.models import Organization, OrgKind
 from newinfra.orgs.permissions import membership
 from newinfra.projects.api import MemberPermission
 from newinfra.supervision.models import Notice
-from newinfra.utilities import bounds
+from newinfra.utilities import bounds, versions
 
 from . import services
 from .attainment import STATUS_LABELS
@@ -35,6 +35,9 @@ class DataValueSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerial
     submit = serializers.BooleanField(write_only=True, default=True, help_text="false 保存为草稿")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     warnings = serializers.ListField(child=serializers.CharField(), read_only=True, default=list)
+    version = serializers.SerializerMethodField(
+        help_text="更正某期数据时原样带回（或用 If-Match），防止覆盖他人在此期间的修改"
+    )
 
     class Meta:
         model = DataValue
@@ -54,6 +57,7 @@ class DataValueSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerial
             "is_demo",
             "submit",
             "warnings",
+            "version",
         ]
         read_only_fields = [
             "status",
@@ -63,6 +67,9 @@ class DataValueSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerial
             "approved_at",
             "is_demo",
         ]
+
+    def get_version(self, obj) -> str:
+        return versions.version_of(obj)
 
 
 class DataValueViewSet(
@@ -112,12 +119,20 @@ class DataValueViewSet(
                 d["value"],
                 d.get("note", ""),
                 d.get("submit", True),
+                version=versions.sent_version(request),
             )
         except services.ReportError as exc:
             raise ValidationError({"detail": exc.messages}) from exc
+        except versions.Stale as exc:
+            return versions.conflict_response(exc)
         data = self.get_serializer(dv).data
         data["warnings"] = warnings
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": versions.etag_of(dv)})
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response
 
     @extend_schema(request=None, responses=DataValueSerializer)
     @action(detail=True, methods=["post"])

@@ -144,6 +144,8 @@ class DataValue(models.Model):
     )
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
     is_demo = models.BooleanField("演示数据", default=False)
+    # Moves on at every save: the version a report form or an API client read the value at.
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from newinfra.orgs.models import OrgKind, Role
 from newinfra.orgs.permissions import is_office, membership
 from newinfra.plans.models import Indicator
-from newinfra.utilities import bounds
+from newinfra.utilities import bounds, versions
 from newinfra.utilities.figures import figure, plain
 
 from .models import (
@@ -126,9 +126,19 @@ def _district_sum_warnings(profile, end, district, value, exclude_pk) -> list[st
 
 @transaction.atomic
 def save_value(
-    user, indicator: Indicator, day: dt.date, district, value: Decimal, note: str = "", submit: bool = True
+    user,
+    indicator: Indicator,
+    day: dt.date,
+    district,
+    value: Decimal,
+    note: str = "",
+    submit: bool = True,
+    version: str = "",
 ):
-    """Create or correct the value of a period (a draft, or submitted for approval)."""
+    """Create or correct the value of a period (a draft, or submitted for approval). With the
+    ``version`` the value was read at (``versions.ABSENT`` when there was none), a value changed
+    or entered meanwhile by someone else raises ``versions.Stale`` instead of being overwritten —
+    unless this write says the same."""
     profile = profile_of(indicator)
     if not can_report(user, profile, district):
         raise ReportError("您所在单位不是该指标的报送单位。")
@@ -142,7 +152,17 @@ def save_value(
     end = period_end(day, profile.frequency)
     if end > period_end(timezone.localdate(), profile.frequency):
         raise ReportError(f"不能填报未来的报告期（{period_label(end, profile.frequency)}）。")
-    current = DataValue.objects.filter(indicator=indicator, period=end, district=district).first()
+    current = (
+        DataValue.objects.select_for_update()
+        .filter(indicator=indicator, period=end, district=district)
+        .first()
+    )
+    if (
+        current is not None
+        and versions.is_stale(current, version)
+        and (current.value != value or current.note != (note or "")[:500])
+    ):
+        raise versions.Stale(current, version, "指标数据")
     if current and current.status == ValueStatus.APPROVED:
         raise ReportError("该期数据已审核通过；如需更正，请联系统筹办退回。")
     errors, warnings = check_value(profile, end, district, value, current.pk if current else None)

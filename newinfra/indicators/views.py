@@ -17,7 +17,7 @@ from newinfra.orgs.permissions import is_office, may_open, member_required
 from newinfra.plans.compare import indicators_with_targets
 from newinfra.plans.models import Indicator, Plan, Target
 from newinfra.projects.models import Domain
-from newinfra.utilities import bounds, history
+from newinfra.utilities import bounds, history, versions
 from newinfra.utilities.figures import plain
 from newinfra.utilities.tables import xlsx_response
 from newinfra.utilities.workbooks import ImportFileError
@@ -220,14 +220,24 @@ def report(request, pk: int):
                         and existing[d.pk if d else None].status == ValueStatus.APPROVED
                     ):
                         continue
+                    key = d.pk if d else "city"
                     try:
                         _, warn = services.save_value(
-                            user, indicator, period, d, value, request.POST.get("note", ""), submit
+                            user,
+                            indicator,
+                            period,
+                            d,
+                            value,
+                            request.POST.get("note", ""),
+                            submit,
+                            version=request.POST.get(f"version_{key}", ""),
                         )
                         warnings += warn
                         saved += 1
                     except services.ReportError as exc:
                         errors[label] = exc.messages
+                    except versions.Stale as exc:
+                        errors[label] = [str(exc)]
                 if errors:
                     raise services.ReportError("有错误，本期数据未保存。")
         except services.ReportError:

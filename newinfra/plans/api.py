@@ -6,6 +6,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from newinfra.orgs.permissions import is_office
+from newinfra.utilities import versions
 
 from .compare import indicators_with_targets
 from .filtersets import TargetFilterSet, TaskFilterSet
@@ -64,11 +65,15 @@ class TaskSerializer(serializers.ModelSerializer):
     responsibilities = serializers.SerializerMethodField()
     lead_units = serializers.SerializerMethodField()
     all_units = serializers.SerializerMethodField()
+    version = serializers.SerializerMethodField(
+        help_text="修改时原样带回（或用 If-Match），防止覆盖他人的修改"
+    )
 
     class Meta:
         model = Task
         fields = [
             "id",
+            "version",
             "plan",
             "section",
             "section_path",
@@ -85,6 +90,9 @@ class TaskSerializer(serializers.ModelSerializer):
             "responsibility_raw",
         ]
         read_only_fields = ["plan", "section", "number", "responsibility_raw", "flags"]
+
+    def get_version(self, obj) -> str:
+        return versions.version_of(obj)
 
     def validate(self, attrs):
         # A time limit rewritten without a date gets the date it names (2025年6月底前 → 2025-06-30).
@@ -184,8 +192,9 @@ class SectionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class TaskViewSet(TaskCorrectionMixin, viewsets.ModelViewSet):
+class TaskViewSet(versions.VersionedUpdateMixin, TaskCorrectionMixin, viewsets.ModelViewSet):
     serializer_class = TaskSerializer
+    version_noun = "任务"
     filterset_class = TaskFilterSet
     http_method_names = ["get", "patch", "put", "head", "options"]
 

@@ -157,6 +157,8 @@ class Task(models.Model):
     order = models.PositiveIntegerField(default=0)
     organizations = models.ManyToManyField(Organization, through="Responsibility", related_name="tasks")
     is_active = models.BooleanField("有效", default=True)
+    # Moves on at every save: the version an edit form or an API client read the task at.
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords()
 
     objects = TaskQuerySet.as_manager()

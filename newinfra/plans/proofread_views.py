@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import is_office
-from newinfra.utilities import bounds
+from newinfra.utilities import bounds, versions
 
 from . import services
 from .models import Plan, PlanRevision, PlanStatus, Section
@@ -210,16 +210,21 @@ def _reason(request):
 def edit_task(request, plan):
     task = _task(plan, request)
     p = request.POST
-    services.edit_task(
-        task,
-        request.user,
-        _reason(request),
-        title=p.get("title", ""),
-        lead_units=split_units(p.get("lead_units", "")),
-        co_units=split_units(p.get("co_units", "")),
-        deadline=p.get("deadline", ""),
-        deadline_date=p.get("deadline_date", ""),
-    )
+    try:
+        services.edit_task(
+            task,
+            request.user,
+            _reason(request),
+            p.get("version", ""),
+            title=p.get("title", ""),
+            lead_units=split_units(p.get("lead_units", "")),
+            co_units=split_units(p.get("co_units", "")),
+            deadline=p.get("deadline", ""),
+            deadline_date=p.get("deadline_date", ""),
+        )
+    except versions.Stale as exc:
+        # shown above the form, which comes back with what was typed, now at the current version
+        raise services.PlanError(str(exc)) from exc
     return f"已保存任务 {task.number}。", f"#task-{task.pk}"
 
 

@@ -24,7 +24,7 @@ from newinfra.orgs.permissions import COLLECTIVE_UNITS
 from newinfra.parsing import parse_text
 from newinfra.parsing.orgs import guess_kind, unit_info
 from newinfra.parsing.read import read_document
-from newinfra.utilities import bounds
+from newinfra.utilities import bounds, versions
 
 from .loader import load_document, plan_key, resolve_indicator, with_title
 from .models import Origin, Plan, PlanRevision, PlanStatus, Responsibility, Section, Target, Task
@@ -333,7 +333,6 @@ def _set_units(task: Task, lead: list[Organization], co: list[Organization], rea
     return added, removed
 
 
-@transaction.atomic
 def deadline_date_of(deadline: str, plan: Plan):
     """The date a time limit names (2025年6月底前 → 2025-06-30), read as the parser reads it;
     a limit without a year (年底前) takes the year of a one-year plan."""
@@ -344,10 +343,13 @@ def deadline_date_of(deadline: str, plan: Plan):
     return dt.date.fromisoformat(date) if date else None
 
 
-def edit_task(task: Task, user=None, reason: str | None = None, **changes) -> Task:
+@transaction.atomic
+def edit_task(task: Task, user=None, reason: str | None = None, version: str = "", **changes) -> Task:
     """Change any of title, lead_units, co_units (names or organisations), deadline, deadline_date.
-    On a published plan a reason is required and the units added or removed are told."""
+    On a published plan a reason is required and the units added or removed are told. With the
+    ``version`` the editor read the task at, a task changed meanwhile raises ``versions.Stale``."""
     task = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
+    versions.check(task, version, "任务")
     reason = _require_reason(task.plan, reason)
     if "title" in changes:
         title = (changes["title"] or "").strip()

@@ -18,7 +18,7 @@ from newinfra.orgs.permissions import (
     responsible_q,
 )
 from newinfra.supervision import sheet
-from newinfra.utilities import bounds, history
+from newinfra.utilities import bounds, history, versions
 from newinfra.utilities.tables import query_without, sort_and_page, xlsx_response
 
 from .compare import shared_indicators
@@ -181,6 +181,8 @@ def task_progress(request, pk: int):
     note = request.POST.get("progress_note", "").strip()
     if len(note) > 5000:
         messages.error(request, "进展情况不能超过5000字。")
+    elif note != task.progress_note and versions.is_stale(task, request.POST.get("version", "")):
+        messages.error(request, versions.conflict_message(task, request.POST["version"], "任务"))
     elif note != task.progress_note:
         task.progress_note = note
         task.save()

@@ -11,6 +11,7 @@ scripts and other systems rely on it:
 
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 
 from newinfra.orgs.permissions import is_office
 from newinfra.parsing import DocumentError
+from newinfra.utilities import versions
 
 from . import services
 
@@ -95,29 +97,38 @@ class PlanWorkflowMixin:
 
 class TaskCorrectionMixin:
     """PATCH of a task's title, units and deadline by the office, through the same service as the
-    proofreading page; anything else goes the usual way (a unit's progress note)."""
+    proofreading page; anything else goes the usual way (a unit's progress note). Used with
+    ``versions.VersionedUpdateMixin``: a stale version gets 409 on either path."""
 
     def partial_update(self, request, *args, **kwargs):
         asked = [k for k in TASK_FIELDS if k in request.data]
         if not asked:
             return super().partial_update(request, *args, **kwargs)
-        task = self.get_object()
         if not is_office(request.user):
+            self.get_object()  # 404 before 403 for a task the user cannot see
             raise PermissionDenied("责任单位只能填写进展情况，任务内容由统筹办维护。")
         changes = {k: request.data[k] for k in asked}
         try:
             for k in ("lead_units", "co_units"):
                 if k in changes:
                     changes[k] = _names(changes[k])
-            services.edit_task(task, request.user, request.data.get("reason"), **changes)
+            with transaction.atomic():
+                task = self.get_object()
+                services.edit_task(
+                    task, request.user, request.data.get("reason"), versions.sent_version(request), **changes
+                )
+                if "progress_note" in request.data:
+                    task.refresh_from_db()
+                    task.progress_note = request.data["progress_note"]
+                    task.save()
+        except versions.Stale as exc:
+            return versions.conflict_response(exc)
         except services.UnknownUnit as exc:
             return Response(
                 {"detail": str(exc), "unknown_unit": exc.name}, status=status.HTTP_400_BAD_REQUEST
             )
         except services.PlanError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        if "progress_note" in request.data:
-            task.refresh_from_db()
-            task.progress_note = request.data["progress_note"]
-            task.save()
-        return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
+        response = Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response

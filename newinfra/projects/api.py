@@ -8,8 +8,6 @@ or corrected with ``POST /api/dispatch-reports/``.
 
 from __future__ import annotations
 
-import contextlib
-
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -112,6 +110,7 @@ class ProjectSerializer(bounds.BoundedSerializerMixin, serializers.ModelSerializ
 
 
 class ProjectViewSet(
+    versions.VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -122,6 +121,7 @@ class ProjectViewSet(
 
     serializer_class = ProjectSerializer
     permission_classes = [MemberPermission]
+    version_noun = "项目"
 
     def get_queryset(self):
         qs = (
@@ -145,37 +145,6 @@ class ProjectViewSet(
             services._event(
                 project, self.request.user, ProjectEvent.Action.CREATE, "", project.get_status_display()
             )
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = versions.etag_of(self.get_object())
-        return response
-
-    def update(self, request, *args, **kwargs):
-        """Read, check the version and write in one transaction (the row locked), so that two
-        writers never overwrite each other: a stale ``If-Match`` (or ``version``) gets 409."""
-        with transaction.atomic():
-            # lock the row first (PostgreSQL; SQLite's IMMEDIATE transaction already serialises);
-            # an id that is not one is left to get_object, which answers 404
-            with contextlib.suppress(bounds.OutOfBounds):
-                Project.objects.select_for_update().filter(pk=bounds.identifier(kwargs.get("pk"))).exists()
-            instance = self.get_object()
-            sent = versions.from_if_match(request.headers.get("If-Match", "")) or str(
-                request.data.get("version", "") if hasattr(request.data, "get") else ""
-            )
-            if sent and sent != versions.version_of(instance):
-                return Response(
-                    {
-                        "detail": versions.conflict_message(instance, sent, "项目"),
-                        "version": versions.version_of(instance),
-                    },
-                    status=status.HTTP_409_CONFLICT,
-                    headers={"ETag": versions.etag_of(instance)},
-                )
-            response = super().update(request, *args, **kwargs)
-        instance.refresh_from_db()
-        response["ETag"] = versions.etag_of(instance)
-        return response
 
     def perform_update(self, serializer):
         if not perm.can_edit(self.request.user, serializer.instance):
@@ -299,24 +268,17 @@ class DispatchReportViewSet(
         if not perm.can_report_dispatch(request.user, project):
             raise PermissionDenied("只有已入库项目的申报单位或统筹办可以填报月度调度。")
         # correcting a month already reported: at the version read (If-Match or "version"), if given
-        sent = versions.from_if_match(request.headers.get("If-Match", "")) or str(
-            request.data.get("version") or ""
-        )
         try:
             current = DispatchReport.objects.filter(
                 project=project, month=services.month_start(data["month"])
             ).first()
         except services.ProjectError as exc:
             raise ValidationError({"month": exc.messages}) from exc
-        if sent and current and sent != versions.version_of(current):
-            return Response(
-                {
-                    "detail": versions.conflict_message(current, sent, "月度调度"),
-                    "version": versions.version_of(current),
-                },
-                status=status.HTTP_409_CONFLICT,
-                headers={"ETag": versions.etag_of(current)},
-            )
+        if current is not None:
+            try:
+                versions.check(current, versions.sent_version(request), "月度调度")
+            except versions.Stale as exc:
+                return versions.conflict_response(exc)
         try:
             report = services.save_dispatch(project, request.user, data["month"], data)
         except services.ProjectError as exc:

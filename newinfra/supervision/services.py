@@ -20,6 +20,7 @@ from newinfra.indicators.queries import REPORTED, overdue_periods
 from newinfra.orgs.models import Organization, Role
 from newinfra.orgs.permissions import can_change_task, is_office, membership
 from newinfra.plans.models import Responsibility, Target, Task
+from newinfra.utilities import versions
 
 from .models import (
     ClosureRequest,
@@ -66,8 +67,10 @@ def quarter_end(day: dt.date) -> dt.date:
 
 @transaction.atomic
 def post_progress(
-    user, task: Task, status: str, text: str, files=(), day: dt.date | None = None
+    user, task: Task, status: str, text: str, files=(), day: dt.date | None = None, version: str = ""
 ) -> ProgressReport:
+    """The unit's report for the quarter (a second post corrects it). With the ``version`` of that
+    report the form was read at, a report changed meanwhile by a colleague is not overwritten."""
     if not can_change_task(user, task):
         raise SupervisionError("您所在单位不是此任务的责任单位，不能报送进展。")
     state = state_of(task)
@@ -82,6 +85,13 @@ def post_progress(
             raise SupervisionError(f"佐证材料“{f.name}”超过20MB。")
     m = membership(user)
     period = quarter_end(day or timezone.localdate())
+    current = (
+        ProgressReport.objects.select_for_update()
+        .filter(task=task, organization=m.organization, period=period)
+        .first()
+    )
+    if versions.is_stale(current, version):
+        raise SupervisionError(versions.conflict_message(current, version, "季度进展"))
     report, _ = ProgressReport.objects.get_or_create(
         task=task,
         organization=m.organization,
@@ -100,7 +110,7 @@ def post_progress(
     if task.progress_note != report.text:
         task.progress_note = report.text
         task._history_user = user
-        task.save(update_fields=["progress_note"])
+        task.save(update_fields=["progress_note", "updated_at"])
     return report
 
 
@@ -464,4 +474,17 @@ def task_context(task: Task, user) -> dict:
         "can_decide_closure": is_office(user),
         "can_order": is_office(user),
         "reporting_units": reporting_units(task),
+        "progress_version": _own_report_version(task, user),
     }
+
+
+def _own_report_version(task: Task, user) -> str:
+    """The version of the unit's report for this quarter, which the progress form carries back."""
+    m = membership(user)
+    if m is None:
+        return ""
+    return versions.version_of(
+        ProgressReport.objects.filter(
+            task=task, organization=m.organization, period=quarter_end(timezone.localdate())
+        ).first()
+    )

@@ -347,6 +347,7 @@ def progress(request, pk: int):
             request.POST.get("status", ""),
             request.POST.get("text", ""),
             request.FILES.getlist("files"),
+            version=request.POST.get("version", ""),
         ),
         "进展已报送。",
     )
