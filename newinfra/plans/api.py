@@ -196,7 +196,8 @@ class TaskViewSet(versions.VersionedUpdateMixin, TaskCorrectionMixin, viewsets.M
     serializer_class = TaskSerializer
     version_noun = "任务"
     filterset_class = TaskFilterSet
-    http_method_names = ["get", "patch", "put", "head", "options"]
+    # PATCH only: a whole-record PUT would bypass the reason and the notices of edit_task
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
         return (

@@ -14,11 +14,11 @@ from .workbooks import append_row
 def sort_and_page(request, queryset, sortable: dict[str, str], default: str, per_page: int = 50):
     """(page, sort key) with ?sort=key or ?sort=-key among ``sortable`` (key → ORM field)."""
     sort = request.GET.get("sort", default)
+    if not sortable.get(sort.lstrip("-")):
+        sort = default  # an unknown key sorts as the page does by default, never unordered
     field = sortable.get(sort.lstrip("-"))
     if field:
         queryset = queryset.order_by(("-" if sort.startswith("-") else "") + field, "pk")
-    else:
-        sort = default
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
     return page, sort
 

@@ -45,31 +45,49 @@ FILTERS = [
 ROLES = ["office", "gongxin", "tianhe", "mobile"]
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_page_filter_and_form_survives_hostile_values(role):
-    client = Client(raise_request_exception=False)
-    client.force_login(user(role))
+def test_every_page_filter_and_form_survives_hostile_values():
+    """Each role crawls what it can reach; a query parameter or form field of a URL pattern that an
+    earlier role already fed every hostile value is not fed again (the same view parses it the same
+    way), so that a role adds only the pages and forms that are its own."""
     failures: list[str] = []
+    tried: set[tuple] = set()
+    for role in ROLES:
+        client = Client(raise_request_exception=False)
+        client.force_login(user(role))
+        _hostile_crawl(client, role, failures, tried)
+    assert not failures, "\n".join(failures[:40])
+
+
+def _hostile_crawl(client, role: str, failures: list[str], tried: set[tuple]) -> None:
     links: dict[str, set] = {}
     pages = crawl(client, failures, links)
-    assert len(pages) > 10
+    assert len(pages) > 10, role
+
+    def once(*key) -> bool:
+        if key in tried:
+            return False
+        tried.add(key)
+        return True
+
     for url, soup in list(pages.values()):
         path = urlsplit(url).path
+        pattern = _pattern(path)
         # hostile ids in the path
-        if re.search(r"/\d+/", path):
+        if re.search(r"/\d+/", path) and once("path", pattern):
             for bad in ("99999999999999999999", str(2**70)):
                 target = re.sub(r"/\d+/", f"/{bad}/", path, count=1)
-                _fail(failures, f"GET {target}", client.get(target))
+                _fail(failures, f"{role}: GET {target}", client.get(target))
         if soup is None:
             continue
         # the page's own query parameters: those of its links and its filter forms
-        params = set(links.get(_pattern(path), set()))
+        params = set(links.get(pattern, set()))
         for form in soup.find_all("form"):
             if (form.get("method") or "get").lower() == "get":
                 params |= {name for name, _, _ in _form_fields(form)}
         for name in sorted(params):
-            for bad in HOSTILE:
-                _fail(failures, f"GET {path}?{name}={bad}", client.get(path, {name: bad}))
+            if once("get", pattern, name):
+                for bad in HOSTILE:
+                    _fail(failures, f"{role}: GET {path}?{name}={bad}", client.get(path, {name: bad}))
         # every POST form, one field hostile at a time
         for form in soup.find_all("form"):
             if (form.get("method") or "get").lower() != "post":
@@ -78,14 +96,16 @@ def test_every_page_filter_and_form_survives_hostile_values(role):
             if action.startswith(SKIP):
                 continue
             fields = _form_fields(form)
+            form_action = next((v for n, v, _ in fields if n == "action"), "")
             for name, _, kind in fields:
                 if name in ("csrfmiddlewaretoken", "action", "token", "next") or kind in ("hidden", "submit"):
+                    continue
+                if not once("post", _pattern(urlsplit(action).path), form_action, name):
                     continue
                 for bad in HOSTILE:
                     data = {n: v for n, v, _ in fields}
                     data[name] = bad
-                    _fail(failures, f"POST {action} {name}={bad}", client.post(action, data))
-    assert not failures, "\n".join(failures[:40])
+                    _fail(failures, f"{role}: POST {action} {name}={bad}", client.post(action, data))
 
 
 # --- the API, from its schema -----------------------------------------------------------------
