@@ -225,6 +225,7 @@ def project_detail(request, pk: int):
             "green_form": GreenItemForm(),
             "green_states": GreenChannelItem.State.choices,
             "my_org_ids": [m.organization_id] if (m := membership(user)) else [],
+            "typed": _typed(request, project.pk),
         },
     )
 
@@ -283,7 +284,35 @@ def project_action(request, pk: int):
     except services.ProjectError as exc:
         for m in exc.messages:
             messages.error(request, m)
+        _keep_typed(request, project.pk, FORM_OF_ACTION.get(action, action))
     return redirect("project-detail", project.pk)
+
+
+# The project page's action forms, by the actions their buttons send.
+FORM_OF_ACTION = {
+    "first_approve": "first",
+    "first_return": "first",
+    "admit": "office",
+    "office_return": "office",
+    "reject": "office",
+}
+TYPED_KEY = "project_typed"
+
+
+def _keep_typed(request, pk: int, form: str, adjustment: int | None = None) -> None:
+    """A refused action sends the user back to the project page: what was typed comes back once."""
+    request.session[TYPED_KEY] = {
+        "project": pk,
+        "form": form,
+        "adjustment": adjustment,
+        "comment": request.POST.get("comment", ""),
+        "stage": request.POST.get("stage", ""),
+    }
+
+
+def _typed(request, pk: int) -> dict:
+    typed = request.session.pop(TYPED_KEY, None)
+    return typed if typed and typed.get("project") == pk else {}
 
 
 DONE = {
@@ -363,6 +392,7 @@ def adjustment_decide(request, pk: int):
     except services.ProjectError as exc:
         for m in exc.messages:
             messages.error(request, m)
+        _keep_typed(request, adjustment.project_id, "adjustment", adjustment.pk)
     return redirect("project-detail", adjustment.project_id)
 
 

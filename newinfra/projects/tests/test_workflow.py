@@ -208,3 +208,17 @@ def test_flags_and_green_channel_items_are_kept_by_the_office_with_history():
         .status_code
         == 403
     )
+
+
+def test_a_refused_action_on_the_project_page_says_why_and_keeps_what_was_typed():
+    project = admitted_project()
+    # another office user moves the project on meanwhile: 前期, chosen from the old page, is backwards
+    page = client_for("office")
+    services.change_stage(project, user("office"), Stage.CONSTRUCTION, "")
+    post = {"action": "stage", "stage": "preparation", "comment": "前期手续已办结"}
+    html = page.post(f"/projects/{project.pk}/action/", post, follow=True).content.decode()
+    assert "建设阶段只能向前推进" in html and 'value="前期手续已办结"' in html
+    project.refresh_from_db()
+    assert project.stage == Stage.CONSTRUCTION
+    # shown once: a later visit starts from empty forms
+    assert 'value="前期手续已办结"' not in page.get(f"/projects/{project.pk}/").content.decode()
