@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Two test processes, one per core (pytest-xdist); a whole test file stays in one process.
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-pg lint bench clean
@@ -26,11 +28,11 @@ test: $(STAMP) ## run the whole test suite: SQLite, then the platform again on P
 	$(BIN)/ruff check newinfra tests benchmarks
 	scripts/ensure-chromium.sh
 	scripts/ensure-libreoffice.sh
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_WORKERS)
 	$(MAKE) --no-print-directory test-pg
 
 test-pg: $(STAMP) ## the platform tests on a real PostgreSQL server (Debian's postgresql, installed if missing)
-	DATABASE_URL=$$(scripts/ensure-postgres.sh) $(BIN)/pytest -q -m "not browser" newinfra
+	DATABASE_URL=$$(scripts/ensure-postgres.sh) $(BIN)/pytest $(PYTEST_WORKERS) -q -m "not browser" newinfra
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check newinfra tests benchmarks

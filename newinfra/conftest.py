@@ -79,6 +79,10 @@ def platform_url(tmp_path_factory):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API leaves its event loop marked as running in this thread, and Django then
+    # refuses every database call of the tests that follow in this process as "async"; the tests
+    # themselves never run async code, so Django's guard is switched off for them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,

@@ -153,7 +153,7 @@ def save_value(
     if end > period_end(timezone.localdate(), profile.frequency):
         raise ReportError(f"不能填报未来的报告期（{period_label(end, profile.frequency)}）。")
     current = (
-        DataValue.objects.select_for_update()
+        DataValue.objects.select_for_update(of=("self",))
         .filter(indicator=indicator, period=end, district=district)
         .first()
     )

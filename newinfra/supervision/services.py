@@ -86,7 +86,7 @@ def post_progress(
     m = membership(user)
     period = quarter_end(day or timezone.localdate())
     current = (
-        ProgressReport.objects.select_for_update()
+        ProgressReport.objects.select_for_update(of=("self",))
         .filter(task=task, organization=m.organization, period=period)
         .first()
     )
