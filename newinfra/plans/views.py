@@ -93,7 +93,7 @@ def parser_flags(plan: Plan, tasks: list[Task]) -> list[tuple[Task | None, str, 
     for target in document.get("targets") or []:
         out.extend((None, f"指标“{target.get('text', '')}”", f) for f in target.get("flags") or [])
     out.extend((None, "全文", f) for f in document.get("flags") or [])
-    return out
+    return sorted(out, key=lambda x: x[2].get("severity") == "info")  # warnings first, then notes
 
 
 LEDGER_SORTS = {"plan": "plan__title", "number": "order", "title": "title", "deadline": "deadline_date"}
