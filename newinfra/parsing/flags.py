@@ -1,6 +1,6 @@
 """Flags: where the parser is unsure, it says so (../shared/plan-format.md).
 
-Each flag is ``{"kind", "message", "span"}``: ``kind`` is one of
+Each flag is ``{"kind", "message", "span", "severity"}``: ``kind`` is one of
 
 - ``no_units``: a task without any responsible unit;
 - ``unknown_unit``: a unit that is not in the organisation table (orgs.json), with the nearest
