@@ -188,6 +188,7 @@ def test_the_plan_page_lists_warnings_before_notes_on_units_of_another_city():
     publish(plan)
     html = client_for("office").get(f"/plans/{plan.pk}/").content.decode()
     flags = html[html.index('id="parser-flags"') :]
+    assert "待核实（1 处）" in flags and "另有 1 处仅供参考" in flags
     assert (
         flags.index("没有找到这项任务的责任单位")
         < flags.index("（仅供参考）")
