@@ -109,6 +109,41 @@ def test_an_unknown_unit_is_flagged_with_the_nearest_known_name():
     assert "unknown_unit" not in kinds(task(plan, "1"))  # both units are in the table
 
 
+OTHER_CITY = (
+    "一、主要任务\n1.加快5G网络建设。(区发改局牵头,区财政局、立山经济开发区、税务局配合)\n"
+    "2.推进数据共享。(市数据资源管理局牵头,市府办配合)\n"
+)
+
+
+def test_a_unit_of_another_city_written_as_a_unit_is_only_a_note():
+    """The organisation table holds the registered cities' units: a well-formed name of another
+    city's bureau is unknown but not doubtful, so its flag is for reference only."""
+    plan = parse_text(OTHER_CITY).to_dict()
+    flags = [f for f in task(plan, "1")["flags"] if f["kind"] == "unknown_unit"]
+    assert [(f["span"], f["severity"]) for f in flags] == [
+        ("区发改局", "info"),
+        ("区财政局", "info"),  # not offered 市财政局: another level
+        ("立山经济开发区", "info"),
+        ("区税务局", "info"),  # the leading 区 distributes over the list
+    ]
+    assert all("最接近" not in f["message"] for f in flags)
+
+
+def test_a_name_close_to_a_known_unit_of_its_level_stays_a_warning():
+    plan = parse_text(OTHER_CITY).to_dict()
+    flags = {f["span"]: f for f in task(plan, "2")["flags"] if f["kind"] == "unknown_unit"}
+    assert flags["市数据资源管理局"]["severity"] == "warning"
+    assert "最接近的是“市政务服务数据管理局”" in flags["市数据资源管理局"]["message"]
+    assert all(f["severity"] in ("warning", "info") for t in plan["tasks"] for f in t["flags"])
+
+
+def test_markdown_lists_notes_after_the_doubts():
+    md = render_markdown([parse_text(OTHER_CITY, "p.txt").to_dict()])
+    assert md.index("## 待核实") < md.index("## 仅供参考") < md.index("| 序号")
+    doubts = md[md.index("## 待核实") : md.index("## 仅供参考")]
+    assert "市数据资源管理局" in doubts and "区发改局" not in doubts
+
+
 def test_a_partly_read_responsibility_statement_is_flagged():
     plan = parse_text(PLAN).to_dict()
     flags = [f for f in task(plan, "4")["flags"] if f["kind"] == "partial_responsibility"]
@@ -163,7 +198,7 @@ def test_every_task_and_target_of_the_seeds_carries_the_new_fields():
             assert t["deadline_date"] == deadline_date(t["deadline"])
             assert isinstance(t["flags"], list)
         for t in plan["targets"]:
-            assert all(set(f) == {"kind", "message", "span"} for f in t["flags"])
+            assert all(set(f) == {"kind", "message", "span", "severity"} for f in t["flags"])
             assert ("no_year" in kinds(t)) == (t["year"] is None)
 
 

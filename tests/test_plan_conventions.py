@@ -522,3 +522,66 @@ def test_a_goal_item_carries_its_deadline_to_the_goal_paragraphs_below_it():
 def test_a_number_opening_an_item_named_as_a_project_is_its_name():
     doc = plan("一、重点项目\n1.人才引进项目。\n2.121人才梯队项目。培养不少于10名后备人才。\n")
     assert [(t["value"], t["task_number"]) for t in doc["targets"]] == [(10, "2")]
+
+
+# ---- round 4 (docs/parsing.md): conventions of plans of other provinces and cities ----------
+
+
+def test_the_rating_of_what_a_figure_counts_is_part_of_its_target():
+    got = item_targets("新增上线投运2.5kW标准机架约30万个，建设100Gbps骨干网络2条，新增光伏装机200万千瓦。")
+    assert [(t["text"], t["value"], t["unit"]) for t in got] == [
+        ("新增上线投运2.5kW标准机架约30万个", 300000, "个"),
+        ("建设100Gbps骨干网络2条", 2, "条"),
+        ("新增光伏装机200万千瓦", 2000000, "千瓦"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("deadline", "year"),
+    [("到“十四五”末", 2025), ("到十四五期末", 2025), ("“十三五”末", 2020), ("到“十五五”时期末", 2030)],
+)
+def test_the_end_of_a_five_year_plan_is_a_deadline(deadline, year):
+    got = item_targets(f"确保{deadline}，新增数据中心机架1万个。")
+    assert [(t["value"], t["year"]) for t in got] == [(10000, year)]
+
+
+def test_the_five_year_plan_period_itself_is_no_deadline():
+    assert [t["year"] for t in item_targets("“十四五”时期，新增数据中心机架1万个。")] == [None]
+
+
+def test_an_amount_in_chinese_numerals_after_a_comparator_is_a_target():
+    got = item_targets("力争实现全市8大重点产业集群总量超过五千亿规模，培育形成2个千亿级产业集群。")
+    assert [(t["value"], t["comparator"]) for t in got] == [(500_000_000_000, ">"), (2, "=")]
+    assert "五千亿" in got[0]["text"] and "8大" in got[0]["text"]
+
+
+def test_a_price_the_plan_sets_is_not_a_target():
+    assert item_targets("产业园区土地出让起始价确定为36万元/亩左右。") == []
+
+
+@pytest.mark.parametrize(
+    ("content", "units"),
+    [
+        ("责任单位:立山经济开发区,全区经济运行各专班", ["立山经济开发区", "全区经济运行各专班"]),
+        ("牵头单位:市发展改革委,配合单位:南沙新区、各区政府", ["市发展改革委", "南沙新区", "各区政府"]),
+        (
+            "牵头单位:区财政局,配合单位:高新技术产业开发区、综合保税区",
+            ["区财政局", "高新技术产业开发区", "综合保税区"],
+        ),
+    ],
+)
+def test_development_zones_and_task_forces_named_as_units(content, units):
+    assert parse_unit_list(content)[1] == units
+
+
+def test_unit_lines_of_a_task_allocation_list_read_zones_and_task_forces():
+    doc = plan(
+        "一、主要预期目标\n\n1.努力实现地区生产总值增长6.2%左右。\n\n牵头单位:区发改局\n\n"
+        "责任单位:立山经济开发区,全区经济运行各专班\n\n2.固定资产投资增长15%左右。\n\n牵头单位:区发改局\n\n"
+        "责任单位:立山经济开发区,各街道、区直各部门\n"
+    )
+    assert [(t["lead_units"], t["all_units"]) for t in doc["tasks"]] == [
+        (["区发改局"], ["区发改局", "立山经济开发区", "全区经济运行各专班"]),
+        (["区发改局"], ["区发改局", "立山经济开发区", "各街道", "区直各部门"]),
+    ]
+    assert not [f for t in doc["tasks"] for f in t["flags"] if f["kind"] == "partial_responsibility"]

@@ -1,10 +1,10 @@
 """Flags: where the parser is unsure, it says so (../shared/plan-format.md).
 
-Each flag is ``{"kind", "message", "span"}``: ``kind`` is one of
+Each flag is ``{"kind", "message", "span", "severity"}``: ``kind`` is one of
 
 - ``no_units``: a task without any responsible unit;
 - ``unknown_unit``: a unit that is not in the organisation table (orgs.json), with the nearest
-  known name when there is one;
+  known name of the same level when there is one (市财政局 is not offered for 区财政局);
 - ``partial_responsibility``: a responsibility statement only partly read (a piece of it that
   is neither a unit, a role word nor a time limit, or a "unit" that is not the name of a body);
 - ``no_year``: a target without a year;
@@ -12,7 +12,13 @@ Each flag is ``{"kind", "message", "span"}``: ``kind`` is one of
   the parser leaves out on purpose — already achieved, thresholds, subsidies — are not flagged);
 - ``table_only``: a row of a task-allocation table that matches no task of the text.
 
-``message`` is Chinese, for the people who read the plan; ``span`` is the text concerned.
+``message`` is Chinese, for the people who read the plan; ``span`` is the text concerned;
+``severity`` is ``warning`` (check it against the source) or ``info`` (for reference). The
+organisation table holds the units of the cities already registered, so in a plan of another
+city every bureau is unknown: an unknown name written the way a government unit is written
+(区发改局, 县大数据中心, 立山经济开发区, 区税务局) with no near known name is an ``info`` flag, so
+that it still says the unit has to be registered without drowning the warnings; a name close to a
+known one (a variant or a slip) or one that does not look like a unit stays a ``warning``.
 Figures outside any task are flagged on the plan itself (``PlanDocument.flags``).
 """
 
@@ -27,10 +33,10 @@ from .model import PlanDocument
 from .normalise import to_simplified_same_length
 from .orgs import all_units, unit_info
 from .quantities import ACHIEVED, SUBSIDY, UNITS
-from .responsibilities import LABEL, ORG_END, ROLE_TAIL, SINGLE_UNITS
+from .responsibilities import LABEL, ORG_END, ROLE_TAIL, SINGLE_UNITS, ZONE
 
 COLLECTIVE = re.compile(
-    r"^(各|有关|相关|其他|其它|全市|全省|市直|省直)|(有关单位|相关单位|有关部门|相关部门)$"
+    r"^(各|有关|相关|其他|其它|全市|全省|全区|全县|市直|省直|区直|县直)|(有关单位|相关单位|有关部门|相关部门)$"
 )
 # Measure words beyond those the target finder knows, so that a figure it misses is still seen.
 EXTRA_UNITS = "Tbps PFLOPS EFLOPS TFLOPS Flops 毫秒 ms 万户 机架 标准机架 兆 G比特 人次 个百分点".split()
@@ -48,8 +54,8 @@ _ROLE_WORDS = re.compile(
 REMARK = re.compile(r"(下同|不再|除.{0,8}外|均涉及|均由|以下|上述|分别|各自|列出|另行|视情)")
 
 
-def flag(kind: str, message: str, span: str) -> dict:
-    return {"kind": kind, "message": message, "span": span}
+def flag(kind: str, message: str, span: str, severity: str = "warning") -> dict:
+    return {"kind": kind, "message": message, "span": span, "severity": severity}
 
 
 @cache
@@ -69,6 +75,12 @@ def _core(name: str) -> tuple[str, str]:
     return re.sub(r"^(广州市|广东省|市委|市|省|区|县)", "", core), end
 
 
+def _level(name: str) -> str:
+    """The level a name starts with (省, 市, 区, 县, 镇 …), "" when it names none."""
+    m = re.match(r"(广州市|广东省|省|市(?!场)|区|县|镇|乡|街道)", name)
+    return {"广州市": "市", "广东省": "省"}.get(m.group(1), m.group(1)) if m else ""
+
+
 NEAREST_AT_LEAST = 0.5
 
 
@@ -81,7 +93,7 @@ def nearest_unit(name: str) -> str | None:
     best, best_score = None, NEAREST_AT_LEAST
     for known in _known_names():
         k_core, k_end = _core(known)
-        if k_end != end or not core or not k_core:
+        if k_end != end or not core or not k_core or _level(known) != _level(name):
             continue
         score = SequenceMatcher(None, core, k_core, autojunk=False).ratio()
         if score > best_score:
@@ -97,11 +109,23 @@ def unknown_unit_flag(name: str) -> dict | None:
     near = nearest_unit(name)
     if near:
         return flag("unknown_unit", f"“{name}”不在单位名录中，最接近的是“{near}”", name)
+    if _looks_like_body(name) and len(name) >= 3:
+        return flag(
+            "unknown_unit",
+            f"“{name}”不在单位名录中（是单位名称的写法，可能是名录尚未收录的单位）",
+            name,
+            "info",
+        )
     return flag("unknown_unit", f"“{name}”不在单位名录中", name)
 
 
 def _looks_like_body(name: str) -> bool:
-    return bool(ORG_END.search(name)) or name in SINGLE_UNITS or bool(COLLECTIVE.search(name))
+    return (
+        bool(ORG_END.search(name))
+        or name in SINGLE_UNITS
+        or bool(COLLECTIVE.search(name))
+        or bool(ZONE.fullmatch(name))
+    )
 
 
 def responsibility_residue(raw: str, script: str, work_raw: str | None = None) -> list[str]:

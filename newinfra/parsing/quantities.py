@@ -34,6 +34,8 @@ NUMBER = re.compile(
     r"\s*(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
     r"(?P<post>以上|以下|左右|以内|余|多)?"
 )
+# An amount in Chinese numerals with its magnitude after a comparator: 总量超过五千亿规模.
+CN_AMOUNT = re.compile(r"(?P<num>[一二两三四五六七八九十百千]{1,4})(?P<mag>万亿|亿)(?P<unit>元)?(?![级多])")
 CN_NUMBER = re.compile(
     r"(?P<num>[一二两三四五六七八九十百千]{1,4})(?:(?:至|到)(?P<num2>[一二两三四五六七八九十]{1,3}))?(?P<mag>万|亿)?(?P<unit>["
     + CN_UNITS
@@ -47,8 +49,19 @@ YEAR = re.compile(
     r"(?P<pre>到|至|截至|截止|在|于)?\s*(?P<year>20\d{2})\s*年(?P<post>底前|年底前|前|底|末|年底)?"
 )
 GOAL_DEADLINE = re.compile(r"(?:到|至)\s*(20\d{2})\s*年")
+# The end of a five-year plan period is a deadline: 到“十四五”末 is the end of 2025.
+PLAN_PERIOD_END = re.compile(r"[“\"]?十([一二三四五])五[”\"]?(?:时期|期)?末")
+PLAN_PERIOD_YEAR = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030}
 ACHIEVED = re.compile(r"(截至|截止|已经|已建成|已累计|已有|现有|目前|当前|已达|已完成|已形成|已培育)")
 SUBSIDY = re.compile(r"(给予|奖励|补助|补贴|资助|扶持资金|最高|不超过.*万元的)")
+# Physical measures that can rate a thing another figure counts (2.5kW标准机架约30万个).
+RATING_UNITS = frozenset(
+    "平方公里 平方米 万千瓦 千瓦时 千瓦 兆瓦 公里 千米 米 吨 PF PB TB EB Gbps Mbps Tbps GW MW kW km "
+    "PFLOPS EFLOPS TFLOPS Flops ms 毫秒 微秒 兆".split()
+)
+COUNT_UNITS = frozenset(
+    "个 座 根 户 家 台 项 所 条 处 套 人 名 辆 架 艘 部 只 张 件 栋 间 床 片 块 位 支 颗".split()
+)
 # Counts of people and bodies: supported or funded, they are still planned quantities.
 PEOPLE_OR_BODIES = ("名", "人", "人次", "家", "个", "项", "所", "支")
 # 拥有3个以上的社区社会组织, 开发2万个以上的岗位: a count after a verb of having or making.
@@ -230,6 +243,13 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
                 False,
             )
         )
+    for m in CN_AMOUNT.finditer(work, start, end):
+        value = chinese_to_int(m.group("num"))
+        if value is None or not CN_COUNT_CUE.search(work[max(start, m.start() - 4) : m.start()]):
+            continue
+        out.append(
+            Mention(m.start(), m.end(), _scale(value, m.group("mag")), None, m.group("unit") or "", "", True)
+        )
     return sorted(out, key=lambda x: x.start)
 
 
@@ -322,7 +342,9 @@ def _deadline_years(sentence: str, base: int, period_start: int | None) -> list[
             if sentence[m.end() : m.end() + 1] in ("至", "到", "—", "-"):
                 continue
             out.append((base + m.start(), year))
-    return out
+    for m in PLAN_PERIOD_END.finditer(sentence):
+        out.append((base + m.start(), PLAN_PERIOD_YEAR[m.group(1)]))
+    return sorted(out)
 
 
 def find_targets(
@@ -417,9 +439,18 @@ def find_targets(
             near_start = max(c_start, prev_end)
             near = w[near_start : men.start].rstrip()
             after_full = w[men.end : c_end]
+            if (
+                men.unit in RATING_UNITS
+                and not men.post
+                and re.match(r"[\u4e00-\u9fff]", after_full)
+                and any(men.end < o.start < c_end and o.unit in COUNT_UNITS for o in mentions)
+            ):
+                continue  # 2.5kW标准机架约30万个: the rating of what the next figure counts
             prev_end = men.end
             if achieved_here or ACHIEVED.search(w[0 : men.start]):
                 continue
+            if w[men.end : men.end + 1] == "/" and re.search(r"价(格)?(确定为|定为|为|按)$", near):
+                continue  # 出让起始价确定为36万元/亩: a price the plan sets, not a quantity to reach
             if w[men.start - 1 : men.start] == "每":
                 continue  # 每3至10万居民: the basis of a ratio, not a planned quantity
             if not w[men.start : men.start + 1].isdigit() and any(
@@ -470,6 +501,8 @@ def find_targets(
                 post, measure_end, np_after = measure_tail.group(1), c_end, ""
             elif re.match(r"(、|和|与|及|以及)", np_after):
                 np_after = ""  # 充电桩1.2万根、换电站50座: a list of noun-number pairs
+            elif re.fullmatch(r"元?的?规模", np_after):
+                np_after = ""  # 总量超过五千亿规模: 规模 is the measure, the indicator comes before
             elif np_after.startswith("(") and np_after.endswith(")"):
                 np_after = ""
             elif np_after[:1] in '”」』’"':

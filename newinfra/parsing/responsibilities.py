@@ -38,7 +38,7 @@ ROLE_TAIL = re.compile(
 # Endings of the names of bodies; used to tell a unit list from other parentheses.
 ORG_END = re.compile(
     r"(局|委|办|厅|政府|院|会|部|中心|公司|集团|社|署|所|队|站|行|处|室|馆|台|团|组|司|校|部门|单位|"
-    r"机构|企业|银行|协会|联盟|基地|管委会|总社|科协|政协|作协|侨联|文联|妇联|工商联|残联|社科联)$"
+    r"机构|企业|银行|协会|联盟|基地|管委会|总社|科协|政协|作协|侨联|文联|妇联|工商联|残联|社科联|专班)$"
 )
 # A district or county named as a unit: 越秀区, 番禺区, 从化县 (not 园区, 城区, 社区 …).
 DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,3}(区|县)$")
@@ -66,6 +66,10 @@ PLACE_NAMES = (
 LEVEL_PREFIX = re.compile(r"^(?:([\u4e00-\u9fff]{2,3}(?:省|市))(?=[\u4e00-\u9fff]{2})|(省|市(?!场)|区|县))")
 SUFFIX_SPLIT = re.compile(r"^(.{1,4}?)((?:新区|区|县|市|镇|街道).+)$")
 JOINED_UNIT = re.compile(r"(各|市|省|区|县|州)")
+# A development zone or park named as a unit (its 管委会 is meant): 立山经济开发区, 贵安新区.
+ZONE = re.compile(
+    r"[\u4e00-\u9fff]{2,8}(经济技术开发区|经济开发区|高新技术产业开发区|开发区|高新区|新区|工业园区|产业园区|保税区|综合保税区)"
+)
 # Names of bodies that do not end like one (telecom operators and the like).
 OPERATOR = re.compile(r"^(中国|国网|南方电网|广电)|(移动|电信|联通|铁塔|广电网络)$")
 SINGLE_UNITS = {"各区政府", "市直职能部门", "各区", "各县", "各镇", "各街道", "市直各部门", "各有关单位"}
@@ -157,7 +161,12 @@ def _has_own_prefix(name: str) -> bool:
 
 def _is_bare(name: str) -> bool:
     short = LEVEL_PAREN.sub("", name)
-    return len(short) <= 4 and not ORG_END.search(short) and name not in SINGLE_UNITS
+    return (
+        len(short) <= 4
+        and not ORG_END.search(short)
+        and name not in SINGLE_UNITS
+        and not ZONE.fullmatch(short)
+    )
 
 
 def _distribute_each(items: list[str]) -> list[str]:
@@ -243,6 +252,7 @@ def _plausible_unit(name: str) -> bool:
         or (bool(DISTRICT.match(short)) and not NOT_DISTRICT.search(short))
         or bool(EACH_LEVEL.match(short))
         or bool(re.fullmatch(r"各(有关|相关)?(园区|开发区|功能区|产业园区)", short))
+        or bool(ZONE.fullmatch(short))
     )
 
 

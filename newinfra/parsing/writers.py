@@ -81,10 +81,13 @@ def render_markdown(plans: list[dict]) -> str:
             f"\n原文字体：{script}　规划期：{span}　任务 {len(plan['tasks'])} 项　量化指标 {len(plan['targets'])} 个\n"
         )
         flags = plan_flags(plan)
-        if flags:
-            out.append(f"## 待核实（{len(flags)} 处）\n")
-            out.extend(f"- {where}：{_cell(f['message'])}" for where, f in flags)
-            out.append("")
+        doubts = [(where, f) for where, f in flags if f.get("severity") != "info"]
+        notes = [(where, f) for where, f in flags if f.get("severity") == "info"]
+        for heading, listed in (("待核实", doubts), ("仅供参考", notes)):
+            if listed:
+                out.append(f"## {heading}（{len(listed)} 处）\n")
+                out.extend(f"- {where}：{_cell(f['message'])}" for where, f in listed)
+                out.append("")
         current: str | None = None
         for task in plan["tasks"]:
             if task["section"] != current:

@@ -75,7 +75,9 @@ def plan_detail(request, pk: int):
             "unsectioned": by_section.get(None, []),
             "goal_targets": goal_targets,
             "task_count": len(tasks),
-            "flags": parser_flags(plan, tasks),
+            "flags": (flags := parser_flags(plan, tasks)),
+            "flag_notes": (notes := sum(1 for _, _, f in flags if f.get("severity") == "info")),
+            "flag_doubts": len(flags) - notes,
             "is_office": is_office(request.user),
             "revisions": plan.revisions.select_related("created_by")[:10] if is_office(request.user) else [],
             "status_history": plan.history.select_related("history_user").order_by("-history_date")[:20]
@@ -93,7 +95,7 @@ def parser_flags(plan: Plan, tasks: list[Task]) -> list[tuple[Task | None, str, 
     for target in document.get("targets") or []:
         out.extend((None, f"指标“{target.get('text', '')}”", f) for f in target.get("flags") or [])
     out.extend((None, "全文", f) for f in document.get("flags") or [])
-    return out
+    return sorted(out, key=lambda x: x[2].get("severity") == "info")  # warnings first, then notes
 
 
 LEDGER_SORTS = {"plan": "plan__title", "number": "order", "title": "title", "deadline": "deadline_date"}

@@ -175,6 +175,27 @@ def test_plan_and_task_pages_list_the_parsers_flags():
     assert "2024年9月底前" in html and "2024年9月30日前" in html
 
 
+OTHER_CITY = (
+    "立山区数字经济工作方案（2024年）\n一、主要任务\n1.建设算力平台。(区发改局牵头)\n2.推进千兆光网覆盖。\n"
+)
+
+
+def test_the_plan_page_lists_warnings_before_notes_on_units_of_another_city():
+    from newinfra.projects.tests.helpers import client_for
+
+    load_document(parse_text(OTHER_CITY, "other.txt").to_dict(), OTHER_CITY.encode(), "other.txt")
+    plan = Plan.objects.get(source_name="other.txt")
+    publish(plan)
+    html = client_for("office").get(f"/plans/{plan.pk}/").content.decode()
+    flags = html[html.index('id="parser-flags"') :]
+    assert "待核实（1 处）" in flags and "另有 1 处仅供参考" in flags
+    assert (
+        flags.index("没有找到这项任务的责任单位")
+        < flags.index("（仅供参考）")
+        < flags.index("“区发改局”不在单位名录中")
+    )
+
+
 def test_uploading_an_xlsx_task_table_loads_its_tasks(tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from openpyxl import Workbook
