@@ -11,9 +11,10 @@ from . import __version__
 
 
 def _parse_command(args: argparse.Namespace) -> int:
-    from .parsing import parse_file, writers
+    from .parsing import parse_file, regex_cache, writers
 
     plans = [parse_file(path).to_dict() for path in args.files]
+    regex_cache.save()  # the next run starts with the patterns compiled
     if args.format == "xlsx":
         if not args.output:
             raise UsageError("--format xlsx writes a workbook: give its path with -o FILE.xlsx")
@@ -28,7 +29,7 @@ def _parse_command(args: argparse.Namespace) -> int:
 
 
 def _score_command(args: argparse.Namespace) -> int:
-    from .parsing import parse_file
+    from .parsing import parse_file, regex_cache
     from .parsing.scoring import score
 
     try:
@@ -36,6 +37,7 @@ def _score_command(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read the gold file {args.gold}: {exc}") from exc
     s = score(parse_file(args.file).to_dict(), gold)
+    regex_cache.save()
     for name in ("tasks", "units", "leads", "targets"):
         sc = s[name]
         print(
