@@ -11,11 +11,11 @@ figures already achieved (截至…已建成…).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .model import Target
 from .normalise import SOFT_BREAK, mainland
 from .numerals import chinese_to_int
+from .records import dataclass
 
 MAGNITUDE = {"万亿": 10**12, "千万": 10**7, "百万": 10**6, "亿": 10**8, "万": 10**4, "千": 10**3, "百": 100}
 UNITS = sorted(

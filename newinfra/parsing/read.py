@@ -16,10 +16,10 @@ import io
 import os
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocumentError
+from .records import dataclass
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ them, in order, without duplicates. Only units marked 牵头 (or listed as 牵�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .normalise import SOFT_BREAK, mainland
+from .records import dataclass, field
 
 LABEL = re.compile(
     r"(主要责任单位|牵头考核单位|责任单位|牵头单位|配合单位|协办单位|参与单位|主办单位|责任部门|牵头部门|配合部门|"
