@@ -148,7 +148,31 @@ class UsageError(Exception):
     """A mistake in how the command was called; reported in one line, exit status 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _OnlyCommand:
+    """The subcommands of ``build_parser(command)``: only that command's parser is built (each one
+    costs argparse a formatter and gettext look-ups); the others are left out."""
+
+    def __init__(self, action, command: str):
+        self.action, self.command, self.found = action, command, False
+
+    def add_parser(self, name: str, **kwargs):
+        if name != self.command:
+            return _LeftOut()
+        self.found = True
+        return self.action.add_parser(name, **kwargs)
+
+
+class _LeftOut:
+    def add_argument(self, *args, **kwargs):
+        pass
+
+    def set_defaults(self, **kwargs):
+        pass
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line. ``command``: only the parser of that command is built, which is all
+    ``main`` needs to run it; an unknown name gets the whole parser (for its error message)."""
     parser = argparse.ArgumentParser(
         prog="newinfra",
         description="newinfra (新基建规划实施与项目管理平台): turn plan documents into tasks, "
@@ -156,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"newinfra {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if command is not None:
+        sub = _OnlyCommand(sub, command)
 
     p = sub.add_parser(
         "parse",
@@ -256,13 +282,16 @@ def build_parser() -> argparse.ArgumentParser:
     mg = sub.add_parser("manage", help="any Django management command (newinfra manage check --deploy)")
     mg.add_argument("args", nargs=argparse.REMAINDER)
     mg.set_defaults(func=lambda a: _django(*a.args))
+    if command is not None and not sub.found:
+        return build_parser()
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     from .parsing.errors import DocumentError
 
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv[0] if argv and not argv[0].startswith("-") else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
