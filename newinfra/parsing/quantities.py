@@ -527,9 +527,14 @@ def find_targets(
     return targets
 
 
+_LOOSE = re.compile("[ \t\u3000" + SOFT_BREAK + "]")  # what _compact may leave out
+
+
 def _compact(work: str, a: int, b: int) -> tuple[str, list[int]]:
     """work[a:b] without soft line breaks and without spaces beside Chinese characters, with
     the offset in ``work`` of every character kept."""
+    if not _LOOSE.search(work, a, b):  # most sentences: nothing to leave out
+        return work[a:b], list(range(a, b))
     chars, idx = [], []
     for i in range(a, b):
         ch = work[i]

@@ -86,11 +86,14 @@ class Responsibility:
             self.lead_units.append(name)
 
 
+_BRACKET = re.compile(r"[(〔)〕]")
+
+
 def find_parentheses(work: str, start: int, end: int) -> list[tuple[int, int]]:
     """Outermost balanced (…) spans within [start, end), as (open, close+1) offsets."""
     spans, depth, open_at = [], 0, 0
-    for i in range(start, end):
-        ch = work[i]
+    for m in _BRACKET.finditer(work, start, end):  # only a bracket changes the depth
+        i, ch = m.start(), m.group()
         if ch in "(〔":
             if depth == 0:
                 open_at = i
