@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -29,6 +28,8 @@ def _parse_command(args: argparse.Namespace) -> int:
 
 
 def _score_command(args: argparse.Namespace) -> int:
+    import json
+
     from .parsing import parse_file, regex_cache
     from .parsing.scoring import score
 
