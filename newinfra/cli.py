@@ -291,6 +291,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from .parsing.errors import DocumentError
 
+    program = argv is None  # run as the newinfra command: the process ends when main returns
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(argv[0] if argv and not argv[0].startswith("-") else None)
     args = parser.parse_args(argv)
@@ -307,6 +308,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        if program:
+            import gc
+
+            gc.freeze()  # the exit then skips a last collection over every object the run loaded
 
 
 if __name__ == "__main__":
