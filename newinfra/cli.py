@@ -149,6 +149,22 @@ class UsageError(Exception):
     """A mistake in how the command was called; reported in one line, exit status 2."""
 
 
+class _LazyFormatter(argparse.HelpFormatter):
+    """argparse's help formatter, set up (asking the terminal for its width, which imports shutil)
+    only when a help, usage or error text is written; building a parser and parsing a command
+    line never need it."""
+
+    def __init__(self, *args, **kwargs):
+        self.__dict__["_lazy_args"] = (args, kwargs)
+
+    def __getattr__(self, name: str):
+        lazy = self.__dict__.pop("_lazy_args", None)
+        if lazy is None:
+            raise AttributeError(name)
+        super().__init__(*lazy[0], **lazy[1])
+        return getattr(self, name)
+
+
 class _OnlyCommand:
     """The subcommands of ``build_parser(command)``: only that command's parser is built (each one
     costs argparse a formatter and gettext look-ups); the others are left out."""
@@ -160,7 +176,7 @@ class _OnlyCommand:
         if name != self.command:
             return _LeftOut()
         self.found = True
-        return self.action.add_parser(name, **kwargs)
+        return self.action.add_parser(name, formatter_class=_LazyFormatter, **kwargs)
 
 
 class _LeftOut:
@@ -175,14 +191,18 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The command line. ``command``: only the parser of that command is built, which is all
     ``main`` needs to run it; an unknown name gets the whole parser (for its error message)."""
     parser = argparse.ArgumentParser(
+        formatter_class=_LazyFormatter,
         prog="newinfra",
         description="newinfra (新基建规划实施与项目管理平台): turn plan documents into tasks, "
         "responsible units and quantitative targets.",
     )
     parser.add_argument("--version", action="version", version=f"newinfra {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    if command is not None:
-        sub = _OnlyCommand(sub, command)
+    if command is None:
+        sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    else:  # prog as argparse would work it out (a formatter), for a parser without positionals
+        sub = _OnlyCommand(
+            parser.add_subparsers(dest="command", metavar="COMMAND", prog=parser.prog), command
+        )
 
     p = sub.add_parser(
         "parse",
