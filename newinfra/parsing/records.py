@@ -37,13 +37,6 @@ def _repr(self) -> str:
     return f"{type(self).__qualname__}({args})"
 
 
-def _eq(self, other):
-    if other.__class__ is not self.__class__:
-        return NotImplemented
-    fields = self.__record_fields__
-    return tuple(getattr(self, n) for n in fields) == tuple(getattr(other, n) for n in fields)
-
-
 def _frozen_setattr(self, name, value):
     raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
@@ -85,8 +78,15 @@ def _make_record(cls, frozen: bool):
             value = name
         body.append(f"_set(self, {name!r}, {value})" if frozen else f"self.{name} = {value}")
     scope["_set"] = object.__setattr__
-    source = f"def __init__(self, {', '.join(params)}):\n    " + ("\n    ".join(body) or "pass")
-    exec(source, scope)  # one small function per class, as dataclasses does
+    mine = "".join(f"self.{n}," for n in names)
+    theirs = "".join(f"other.{n}," for n in names)
+    source = (
+        f"def __init__(self, {', '.join(params)}):\n    "
+        + ("\n    ".join(body) or "pass")
+        + "\ndef __eq__(self, other):\n    if other.__class__ is self.__class__:\n"
+        + f"        return ({mine}) == ({theirs})\n    return NotImplemented\n"
+    )
+    exec(source, scope)  # two small functions per class (dataclasses makes four)
     init = scope["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = init
@@ -95,7 +95,8 @@ def _make_record(cls, frozen: bool):
     if "__repr__" not in cls.__dict__:
         cls.__repr__ = _repr
     if "__eq__" not in cls.__dict__:
-        cls.__eq__ = _eq
+        scope["__eq__"].__qualname__ = f"{cls.__qualname__}.__eq__"
+        cls.__eq__ = scope["__eq__"]
     if frozen:
         cls.__setattr__ = _frozen_setattr
         cls.__delattr__ = _frozen_delattr
