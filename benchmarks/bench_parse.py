@@ -36,7 +36,7 @@ def big_plan() -> tuple[str, str]:
     return "built: seed 004 repeated", text.encode("utf-8")[:46_080].decode("utf-8", "ignore")
 
 
-def cli_own_work(seed: Path, repeat: int = 15) -> tuple[float, float, float, float]:
+def cli_own_work(seed: Path, repeat: int = 15, env: dict | None = None) -> tuple[float, float, float, float]:
     """(start-up median, start-up best, CLI median, CLI best) of ``python -c pass`` and
     ``newinfra parse SEED``, run alternately so that both see the same load."""
     starts, clis = [], []
@@ -44,9 +44,31 @@ def cli_own_work(seed: Path, repeat: int = 15) -> tuple[float, float, float, flo
     for _ in range(repeat):
         for cmd, into in (([sys.executable, "-c", "pass"], starts), (cli, clis)):
             t0 = time.perf_counter()
-            subprocess.run(cmd, check=True, cwd=ROOT)
+            subprocess.run(cmd, check=True, cwd=ROOT, env=env)
             into.append(time.perf_counter() - t0)
     return statistics.median(starts), min(starts), statistics.median(clis), min(clis)
+
+
+def cli_own_work_cached_and_not(seed: Path, repeat: int = 15) -> dict[str, tuple[float, float, float, float]]:
+    """``cli_own_work`` twice, in a private ``PYTHONPYCACHEPREFIX``: "cached" as an installed
+    newinfra runs (its .pyc files and regex cache written by one run before), "uncached" with
+    newinfra's .pyc files and regex cache removed and nothing written (``PYTHONDONTWRITEBYTECODE``,
+    as after every change of the source). The standard library's .pyc files are there in both."""
+    import shutil
+    import tempfile
+
+    out = {}
+    with tempfile.TemporaryDirectory() as prefix:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = prefix
+        cli = [sys.executable, "-m", "newinfra.cli", "parse", str(seed), "-o", os.devnull]
+        for _ in range(2):  # writes every .pyc and the regex cache
+            subprocess.run(cli, check=True, cwd=ROOT, env=env)
+            subprocess.run([sys.executable, "-c", "pass"], check=True, cwd=ROOT, env=env)
+        out["cached"] = cli_own_work(seed, repeat, env)
+        shutil.rmtree(Path(prefix, *ROOT.parts[1:], "newinfra"))
+        out["uncached"] = cli_own_work(seed, repeat, {**env, "PYTHONDONTWRITEBYTECODE": "1"})
+    return out
 
 
 def best_of(fn, repeat: int) -> tuple[float, float]:
@@ -109,7 +131,8 @@ def main() -> int:
     big_best, big_median = best_of(lambda: parse_text(big), args.repeat)
     startup = interpreter_startup()
     cold = [(seed.name, *cold_parse(seed)) for seed in SEEDS]
-    own = cli_own_work(SEEDS[-1])
+    own = cli_own_work_cached_and_not(SEEDS[-1])
+    load = os.getloadavg()
     total_bytes = sum(r[1] for r in rows)
     total_median = sum(r[3] for r in rows)
     lines = [
@@ -132,10 +155,17 @@ def main() -> int:
         f"A complete plan of {len(big.encode('utf-8')) / 1024:.1f} KB ({big_name}): best "
         f"{big_best * 1e3:.1f} ms, median {big_median * 1e3:.1f} ms (bar: 50 ms).",
         "",
-        f"`newinfra parse {SEEDS[-1].name}` against `python -c pass`, run alternately 15 times: "
-        f"start-up median {own[0] * 1e3:.1f} ms (best {own[1] * 1e3:.1f}), CLI median {own[2] * 1e3:.1f} ms "
-        f"(best {own[3] * 1e3:.1f}); the CLI's own work is {(own[2] - own[0]) * 1e3:.1f} ms median, "
-        f"{(own[3] - own[1]) * 1e3:.1f} ms best, i.e. {(own[3] - own[1]) / own[1]:.2f}× one start-up (bar: 1×).",
+        f"`newinfra parse {SEEDS[-1].name}` against `python -c pass`, run alternately 15 times "
+        f"(load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} over 1 / 5 / 15 minutes):",
+        "",
+        "| newinfra's .pyc and regex cache | start-up median / best ms | CLI median / best ms "
+        "| own work median / best ms | own work ÷ start-up (bar: 1×) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        *[
+            f"| {kind} | {o[0] * 1e3:.1f} / {o[1] * 1e3:.1f} | {o[2] * 1e3:.1f} / {o[3] * 1e3:.1f} "
+            f"| {(o[2] - o[0]) * 1e3:.1f} / {(o[3] - o[1]) * 1e3:.1f} | {(o[3] - o[1]) / o[1]:.2f}× |"
+            for kind, o in own.items()
+        ],
         "",
         "First parse in a fresh interpreter (median of 7), which includes loading the OpenCC",
         "dictionaries for a Traditional text:",

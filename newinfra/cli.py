@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -11,9 +10,10 @@ from . import __version__
 
 
 def _parse_command(args: argparse.Namespace) -> int:
-    from .parsing import parse_file, writers
+    from .parsing import parse_file, regex_cache, writers
 
     plans = [parse_file(path).to_dict() for path in args.files]
+    regex_cache.save()  # the next run starts with the patterns compiled
     if args.format == "xlsx":
         if not args.output:
             raise UsageError("--format xlsx writes a workbook: give its path with -o FILE.xlsx")
@@ -28,7 +28,9 @@ def _parse_command(args: argparse.Namespace) -> int:
 
 
 def _score_command(args: argparse.Namespace) -> int:
-    from .parsing import parse_file
+    import json
+
+    from .parsing import parse_file, regex_cache
     from .parsing.scoring import score
 
     try:
@@ -36,6 +38,7 @@ def _score_command(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read the gold file {args.gold}: {exc}") from exc
     s = score(parse_file(args.file).to_dict(), gold)
+    regex_cache.save()
     for name in ("tasks", "units", "leads", "targets"):
         sc = s[name]
         print(
@@ -146,14 +149,60 @@ class UsageError(Exception):
     """A mistake in how the command was called; reported in one line, exit status 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _LazyFormatter(argparse.HelpFormatter):
+    """argparse's help formatter, set up (asking the terminal for its width, which imports shutil)
+    only when a help, usage or error text is written; building a parser and parsing a command
+    line never need it."""
+
+    def __init__(self, *args, **kwargs):
+        self.__dict__["_lazy_args"] = (args, kwargs)
+
+    def __getattr__(self, name: str):
+        lazy = self.__dict__.pop("_lazy_args", None)
+        if lazy is None:
+            raise AttributeError(name)
+        super().__init__(*lazy[0], **lazy[1])
+        return getattr(self, name)
+
+
+class _OnlyCommand:
+    """The subcommands of ``build_parser(command)``: only that command's parser is built (each one
+    costs argparse a formatter and gettext look-ups); the others are left out."""
+
+    def __init__(self, action, command: str):
+        self.action, self.command, self.found = action, command, False
+
+    def add_parser(self, name: str, **kwargs):
+        if name != self.command:
+            return _LeftOut()
+        self.found = True
+        return self.action.add_parser(name, formatter_class=_LazyFormatter, **kwargs)
+
+
+class _LeftOut:
+    def add_argument(self, *args, **kwargs):
+        pass
+
+    def set_defaults(self, **kwargs):
+        pass
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line. ``command``: only the parser of that command is built, which is all
+    ``main`` needs to run it; an unknown name gets the whole parser (for its error message)."""
     parser = argparse.ArgumentParser(
+        formatter_class=_LazyFormatter,
         prog="newinfra",
         description="newinfra (新基建规划实施与项目管理平台): turn plan documents into tasks, "
         "responsible units and quantitative targets.",
     )
     parser.add_argument("--version", action="version", version=f"newinfra {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if command is None:
+        sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    else:  # prog as argparse would work it out (a formatter), for a parser without positionals
+        sub = _OnlyCommand(
+            parser.add_subparsers(dest="command", metavar="COMMAND", prog=parser.prog), command
+        )
 
     p = sub.add_parser(
         "parse",
@@ -254,13 +303,17 @@ def build_parser() -> argparse.ArgumentParser:
     mg = sub.add_parser("manage", help="any Django management command (newinfra manage check --deploy)")
     mg.add_argument("args", nargs=argparse.REMAINDER)
     mg.set_defaults(func=lambda a: _django(*a.args))
+    if command is not None and not sub.found:
+        return build_parser()
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     from .parsing.errors import DocumentError
 
-    parser = build_parser()
+    program = argv is None  # run as the newinfra command: the process ends when main returns
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv[0] if argv and not argv[0].startswith("-") else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
@@ -275,6 +328,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        if program:
+            import gc
+
+            gc.freeze()  # the exit then skips a last collection over every object the run loaded
 
 
 if __name__ == "__main__":

@@ -4,10 +4,14 @@ Stages, each a module: read → normalise → task tables → structure → resp
 quantities → deadlines → flags, put together by ``pipeline``.
 
 The names below are loaded on first use, so that ``import newinfra.parsing.errors`` (which the
-command line does for every command) does not load the parser.
+command line does for every command) does not load the parser. Its regular expressions come
+compiled from the previous run when it saved them (``regex_cache``).
 """
 
 from .errors import DocumentError
+from .regex_cache import load as _load_regex_cache
+
+_load_regex_cache()  # the parser's regular expressions, as compiled in an earlier run
 
 __all__ = ["DocumentError", "PlanDocument", "Section", "Target", "Task", "parse_file", "parse_text"]
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 SIGNS = {">=": "≥", ">": "＞", "<": "＜", "<=": "≤", "~": "约", "=": ""}
 
 
-def _plain(v: Decimal) -> str:
+def _plain(v) -> str:
     s = format(v.normalize(), "f")
     return s.rstrip("0").rstrip(".") if "." in s else s
 
 
 def readable_number(value) -> str:
+    from decimal import Decimal  # imported on first use: JSON output never needs it
+
     v = Decimal(str(value))
     if v >= Decimal(10) ** 8 and (v / Decimal(10) ** 8) == (v / Decimal(10) ** 8).quantize(Decimal("0.01")):
         return f"{_plain(v / Decimal(10) ** 8)}亿"

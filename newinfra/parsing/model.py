@@ -5,7 +5,7 @@ Dataclasses keep the stages honest; ``PlanDocument.to_dict()`` gives the JSON co
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from .records import asdict, dataclass, field
 
 
 @dataclass

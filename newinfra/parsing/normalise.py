@@ -101,9 +101,21 @@ def detect_script(text: str) -> str:
     return "traditional" if changed / cjk > 0.01 else "simplified"
 
 
+# ``text.translate(_FULLWIDTH)``, done faster: translate looks every character of the text up
+# in the table; a plan has a few distinct full-width characters, each replaced in one pass.
+_FULLWIDTH_CHAR = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FULLWIDTH)) + "]")
+_HALFWIDTH_OF = {chr(cp): chr(half) for cp, half in _FULLWIDTH.items()}
+
+
+def _to_halfwidth(text: str) -> str:
+    for ch in set(_FULLWIDTH_CHAR.findall(text)):
+        text = text.replace(ch, _HALFWIDTH_OF[ch])
+    return text
+
+
 def to_simplified_same_length(text: str, script: str) -> str:
     """Simplified characters and half-width ASCII, with exactly the length of ``text``."""
-    text = text.translate(_FULLWIDTH)
+    text = _to_halfwidth(text)
     if script != "traditional":
         return text
     cc = _opencc("t2s")

@@ -11,11 +11,11 @@ figures already achieved (截至…已建成…).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .model import Target
 from .normalise import SOFT_BREAK, mainland
 from .numerals import chinese_to_int
+from .records import dataclass
 
 MAGNITUDE = {"万亿": 10**12, "千万": 10**7, "百万": 10**6, "亿": 10**8, "万": 10**4, "千": 10**3, "百": 100}
 UNITS = sorted(
@@ -560,9 +560,14 @@ def find_targets(
     return targets
 
 
+_LOOSE = re.compile("[ \t\u3000" + SOFT_BREAK + "]")  # what _compact may leave out
+
+
 def _compact(work: str, a: int, b: int) -> tuple[str, list[int]]:
     """work[a:b] without soft line breaks and without spaces beside Chinese characters, with
     the offset in ``work`` of every character kept."""
+    if not _LOOSE.search(work, a, b):  # most sentences: nothing to leave out
+        return work[a:b], list(range(a, b))
     chars, idx = [], []
     for i in range(a, b):
         ch = work[i]

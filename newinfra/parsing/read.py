@@ -15,11 +15,10 @@ from __future__ import annotations
 import io
 import os
 import re
-import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocumentError
+from .records import dataclass
 
 
 @dataclass(frozen=True)
@@ -182,6 +181,8 @@ MAX_ENTRIES = 2000
 
 def archive_problem(data: bytes, max_unpacked: int = MAX_UNPACKED_BYTES, max_entries: int = MAX_ENTRIES):
     """None for a zip package within the limits; otherwise ("size" | "entries" | "bad", detail)."""
+    import zipfile  # only a .docx or .xlsx needs it
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
@@ -196,6 +197,8 @@ def archive_problem(data: bytes, max_unpacked: int = MAX_UNPACKED_BYTES, max_ent
 
 
 def _read_docx(data: bytes, name: str) -> str:
+    import zipfile
+
     problem = archive_problem(data)
     if problem and problem[0] != "bad":
         raise DocumentError(f"{name} is refused: {problem[1]}", code="too_large")
@@ -227,6 +230,8 @@ def _read_docx(data: bytes, name: str) -> str:
 
 
 def _zip_has(data: bytes, member: str) -> bool:
+    import zipfile
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return member in z.namelist()

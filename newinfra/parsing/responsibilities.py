@@ -10,9 +10,9 @@ them, in order, without duplicates. Only units marked 牵头 (or listed as 牵�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .normalise import SOFT_BREAK, mainland
+from .records import dataclass, field
 
 LABEL = re.compile(
     r"(主要责任单位|牵头考核单位|责任单位|牵头单位|配合单位|协办单位|参与单位|主办单位|责任部门|牵头部门|配合部门|"
@@ -90,11 +90,14 @@ class Responsibility:
             self.lead_units.append(name)
 
 
+_BRACKET = re.compile(r"[(〔)〕]")
+
+
 def find_parentheses(work: str, start: int, end: int) -> list[tuple[int, int]]:
     """Outermost balanced (…) spans within [start, end), as (open, close+1) offsets."""
     spans, depth, open_at = [], 0, 0
-    for i in range(start, end):
-        ch = work[i]
+    for m in _BRACKET.finditer(work, start, end):  # only a bracket changes the depth
+        i, ch = m.start(), m.group()
         if ch in "(〔":
             if depth == 0:
                 open_at = i

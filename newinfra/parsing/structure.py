@@ -7,10 +7,10 @@ every piece can be cut out of the source text verbatim.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .normalise import is_debris, mainland
 from .numerals import CHINESE_NUMERAL_CHARS, chinese_to_int
+from .records import dataclass, field
 
 CN = f"[{CHINESE_NUMERAL_CHARS}]+"
 # Heading kinds, from the outermost; a document uses some of them, and their levels are

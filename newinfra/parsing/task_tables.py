@@ -15,9 +15,9 @@ labels the rows under it. The table ends at the first line that is not a row of 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .normalise import SOFT_BREAK, mainland
+from .records import dataclass, field
 from .responsibilities import parse_unit_list
 
 NUM = re.compile(r"^(序号|编号|序|No\.?)$", re.I)
