@@ -12,6 +12,8 @@ NEWINFRA_OFFICE_NAME  the issuing office in the 落款 of evaluation reports
 NEWINFRA_TOKEN_DAYS           API tokens expire after this many days (default 30)
 NEWINFRA_SIGNIN_USER_LIMIT    failed sign-ins of one user name before it is locked (default 5)
 NEWINFRA_SIGNIN_ADDRESS_LIMIT failed sign-ins from one address before it is locked (default 20)
+NEWINFRA_TRUSTED_PROXIES      comma-separated addresses of the reverse proxies (nginx) whose
+                              X-Forwarded-For names the real client (default: none)
 """
 
 from __future__ import annotations
@@ -134,6 +136,9 @@ AUTHENTICATION_BACKENDS = ["newinfra.security.signin.ThrottledModelBackend"]
 NEWINFRA_SIGNIN_USER_LIMIT = int(os.environ.get("NEWINFRA_SIGNIN_USER_LIMIT", "5"))
 NEWINFRA_SIGNIN_ADDRESS_LIMIT = int(os.environ.get("NEWINFRA_SIGNIN_ADDRESS_LIMIT", "20"))
 NEWINFRA_TOKEN_DAYS = int(os.environ.get("NEWINFRA_TOKEN_DAYS", "30"))
+NEWINFRA_TRUSTED_PROXIES = [
+    a.strip() for a in os.environ.get("NEWINFRA_TRUSTED_PROXIES", "").split(",") if a.strip()
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

@@ -34,7 +34,21 @@ def _setting(name: str, default: int) -> int:
 
 
 def address_of(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "").strip() if request is not None else ""
+    """The address a sign-in came from. Behind nginx every request comes from the proxy, so that
+    one attacker would lock the whole city out: when the direct peer is one of
+    ``NEWINFRA_TRUSTED_PROXIES``, the address is the last one in ``X-Forwarded-For`` that is not a
+    trusted proxy (earlier entries are whatever the client wrote, and are not believed)."""
+    if request is None:
+        return ""
+    peer = (request.META.get("REMOTE_ADDR") or "").strip()
+    trusted = set(getattr(settings, "NEWINFRA_TRUSTED_PROXIES", ()))
+    if peer not in trusted:
+        return peer
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop[:64]
+    return peer
 
 
 def _keys(request, username) -> list[tuple[str, int]]:

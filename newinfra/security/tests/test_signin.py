@@ -88,6 +88,39 @@ def test_many_failures_from_one_address_lock_that_address_for_every_user():
     assert _login(colleague, "mobile", PASSWORD).status_code == 302 and _signed_in(colleague)
 
 
+def test_behind_a_trusted_proxy_failures_count_for_the_real_client_not_for_the_proxy(settings):
+    settings.NEWINFRA_TRUSTED_PROXIES = ["127.0.0.1"]
+    # the attacker also writes a forged first hop; nginx appends the address it really saw
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.7, 10.9.9.9")
+    for n in range(20):
+        _login(attacker, f"guess{n}", "wrong-password")
+    assert "登录失败次数过多" in _login(attacker, "mobile", PASSWORD).content.decode()
+    # a colleague behind the same nginx, and the address the attacker forged, still sign in
+    for forwarded in ("10.0.0.8", "10.0.0.7"):
+        colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        assert _login(colleague, "mobile", PASSWORD).status_code == 302 and _signed_in(colleague)
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "address"),
+    [
+        ("10.1.1.1", "", [], "10.1.1.1"),
+        ("10.1.1.1", "6.6.6.6", [], "10.1.1.1"),  # no proxy trusted: the header is anyone's
+        ("10.1.1.1", "6.6.6.6", ["127.0.0.1"], "10.1.1.1"),  # not from the proxy: not believed
+        ("127.0.0.1", "10.2.2.2", ["127.0.0.1"], "10.2.2.2"),
+        ("127.0.0.1", "6.6.6.6, 10.2.2.2", ["127.0.0.1"], "10.2.2.2"),
+        ("127.0.0.1", "10.2.2.2, 10.0.0.1", ["127.0.0.1", "10.0.0.1"], "10.2.2.2"),  # two proxies
+        ("127.0.0.1", "", ["127.0.0.1"], "127.0.0.1"),
+    ],
+)
+def test_the_address_of_a_sign_in(rf, settings, peer, forwarded, trusted, address):
+    from newinfra.security.signin import address_of
+
+    settings.NEWINFRA_TRUSTED_PROXIES = trusted
+    request = rf.post("/login/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded)
+    assert address_of(request) == address
+
+
 def test_an_api_token_expires_and_its_owner_can_revoke_it(settings):
     api = APIClient()
     r = api.post("/api/auth/token/", {"username": "gongxin", "password": PASSWORD}, format="json")
