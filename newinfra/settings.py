@@ -149,6 +149,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["newinfra.formats"]  # 64,800.00 in tables, not 64800.00
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

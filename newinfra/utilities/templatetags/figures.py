@@ -35,6 +35,12 @@ def figure(value, unit=""):
 
 
 @register.filter
+def number(value, decimals=4):
+    """A value in a column whose header carries the unit: 1,234,567.5 (no trailing zeros)."""
+    return "—" if value is None or value == "" else figures.plain(value, int(decimals), separators=True)
+
+
+@register.filter
 def money(value):
     return "—" if value is None or value == "" else figures.money(value)
 

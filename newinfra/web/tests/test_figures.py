@@ -1,5 +1,6 @@
-"""Figures as people write them, on every main page for every role: no e-notation anywhere, and
-no unscaled 7+ digit figure beside a 万/亿 target (1218.75万户 of 1500万户, not 12187500)."""
+"""Figures as people write them, on every main page for every role: no e-notation anywhere, no
+unscaled 7+ digit figure beside a 万/亿 target (1218.75万户 of 1500万户, not 12187500), and digits
+grouped in every figure column (64,800, not 64800)."""
 
 import re
 
@@ -19,6 +20,8 @@ E_NOTATION = re.compile(r"\d(?:\.\d+)?[eE][+-]?\d+\b")
 # number or a date.
 LONG = re.compile(r"(?<![\w\-./:])(?:\d{7,}|\d{1,3}(?:,\d{3}){2,})(?:\.\d+)?(?![\w\-/:])")
 SCALED = re.compile(r"\d[万亿]")
+# In a figure column, 64,800 and not 64800: five or more digits in a row with no separator.
+UNGROUPED = re.compile(r"(?<![\d,.])\d{5,}")
 
 
 def pages() -> list[str]:
@@ -33,6 +36,7 @@ def pages() -> list[str]:
         f"/indicators/{Indicator.objects.get(name='5G基站').pk}/",
         "/projects/",
         "/projects/stats/",
+        f"/tasks/{Plan.objects.first().tasks.first().pk}/",
         *([f"/evaluations/{ev.pk}/"] if ev else []),
     ]
 
@@ -55,6 +59,8 @@ def test_no_page_shows_e_notation_or_an_unscaled_figure_beside_a_scaled_target(u
         doc = lxml.html.fromstring(response.content.decode())
         text = visible_text(doc)
         assert not E_NOTATION.search(text), (url, E_NOTATION.search(text).group())
+        for cell in doc.xpath('//td[contains(concat(" ", normalize-space(@class), " "), " num ")]'):
+            assert not UNGROUPED.search(cell.text_content()), (url, cell.text_content())
         for row in doc.xpath("//tr"):
             cells = " | ".join(c.text_content() for c in row.xpath("./td|./th"))
             if SCALED.search(cells):
