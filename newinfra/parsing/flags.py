@@ -51,6 +51,14 @@ _ROLE_WORDS = re.compile(
 
 
 # Remarks in a responsibility statement about the statements themselves: 下同, 不再重复, 除专门列出外.
+# Compiled once here (responsibility_residue runs for every responsibility statement, _core and
+# _level for every known unit when an unknown one is looked up).
+INNER_BRACKETS = re.compile(r"\([^()]*\)|〔[^〔〕]*〕")  # 市发展改革委(牵头), 各县(市、区), 各市〔州〕
+GROUP_BREAK = re.compile(r"[,，;；:：。]")
+JOINING_WORD = re.compile(r"^(由|请|会同|联合)")
+LEVEL_OPENING = re.compile(r"^(广州市|广东省|市委|市|省|区|县)")
+LEVEL_NAMED = re.compile(r"(广州市|广东省|省|市(?!场)|区|县|镇|乡|街道)")
+NUMBER_MARK_END = re.compile(r"(〔|\[|第|号|编号)\s*$")  # 〔2023〕, 第3, 编号: not a figure
 REMARK = re.compile(r"(下同|不再|除.{0,8}外|均涉及|均由|以下|上述|分别|各自|列出|另行|视情)")
 
 
@@ -72,12 +80,12 @@ def _core(name: str) -> tuple[str, str]:
     m = ORG_END.search(name)
     end = m.group(1) if m else ""
     core = name[: len(name) - len(end)]
-    return re.sub(r"^(广州市|广东省|市委|市|省|区|县)", "", core), end
+    return LEVEL_OPENING.sub("", core), end
 
 
 def _level(name: str) -> str:
     """The level a name starts with (省, 市, 区, 县, 镇 …), "" when it names none."""
-    m = re.match(r"(广州市|广东省|省|市(?!场)|区|县|镇|乡|街道)", name)
+    m = LEVEL_NAMED.match(name)
     return {"广州市": "市", "广东省": "省"}.get(m.group(1), m.group(1)) if m else ""
 
 
@@ -134,12 +142,12 @@ def responsibility_residue(raw: str, script: str, work_raw: str | None = None) -
     content = (work_raw if work_raw is not None else to_simplified_same_length(raw, script)).strip()
     if content[:1] in "(〔【[" and content[-1:] in ")〕】]":
         content = content[1:-1]
-    content = re.sub(r"\([^()]*\)|〔[^〔〕]*〕", "", content)  # 市发展改革委(牵头), 各县(市、区), 各市〔州〕
+    content = INNER_BRACKETS.sub("", content)
     content = LABEL.sub(",", content)
     out = []
-    for group in re.split(r"[,，;；:：。]", content):
+    for group in GROUP_BREAK.split(content):
         items = [i.strip() for i in group.split("、")]
-        rests = [re.sub(r"^(由|请|会同|联合)", "", _ROLE_WORDS.sub("", i)).strip() for i in items]
+        rests = [JOINING_WORD.sub("", _ROLE_WORDS.sub("", i)).strip() for i in items]
         for k, (piece, rest) in enumerate(zip(items, rests, strict=True)):
             if not piece or DATED.search(piece) or yearless().search(piece) or ONGOING.search(piece):
                 continue
@@ -214,7 +222,7 @@ def _figures_left_out(doc: PlanDocument, src: str, work: str, taken: list[tuple[
         clause = work[clause_start + 1 : a]
         if ACHIEVED.search(clause) or SUBSIDY.search(clause) or _NOT_A_TARGET_AFTER.match(work[b : b + 6]):
             continue
-        if re.search(r"(〔|\[|第|号|编号)\s*$", work[max(0, a - 2) : a]):
+        if NUMBER_MARK_END.search(work[max(0, a - 2) : a]):
             continue
         if work[max(0, a - 1) : a] == "等":  # 等4家省实验室: the count of a list just named
             continue

@@ -22,6 +22,8 @@ from .responsibilities import find_responsibilities
 from .structure import FIRST_LEADS, Heading, build_skeleton, goal_paragraphs, is_status_path
 from .tables import find_table_targets
 
+TITLE_END = re.compile(r"[。:;!?]")  # where a task's title ends, at the latest
+TITLE_COMMA = re.compile(r"[,，]")
 GOAL_SECTION = re.compile(r"(目标|总体要求|发展目标|主要目标|工作目标|总体目标|预期目标)")
 
 
@@ -35,10 +37,10 @@ def _path(path: list[Heading]) -> str:
 
 
 def _task_title(body: str) -> str:
-    m = re.search(r"[。:;!?]", body)
+    m = TITLE_END.search(body)
     if m and m.start() <= 40:
         return body[: m.start()]
-    m = re.search(r"[,，]", body)
+    m = TITLE_COMMA.search(body)
     if m and m.start() <= 40:
         return body[: m.start()]
     return body[:40]

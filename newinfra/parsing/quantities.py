@@ -149,6 +149,46 @@ LEADING_NOISE = re.compile(
     r"(?:力争实现|力争|争取|预计|计划)?"
 )
 
+# Compiled once here rather than looked up in ``re``'s cache on every call (_mentions,
+# _comparator and find_targets run for every figure of a plan).
+TECH_BEFORE = re.compile(r"[A-Za-z0-9./+]")  # 5G, IPv6, T3: a number inside a name
+TECH_AFTER = re.compile(r"[A-Za-z+/]")  # 2G/3G, 1+N
+LATIN_LETTER = re.compile(r"[A-Za-z]")
+PLUS_SIGN = re.compile(r"[+＋]")
+DATE_OR_ORDINAL_AFTER = re.compile(r"\s*(年|月|日|号|季度|周|小时|分钟|天|时|大|级|代|期|类|〕|\])")
+TIME_OR_VOLTAGE_AFTER = re.compile(r"\s*(年|月|日|号|季度|周|小时|分钟|天|千伏|伏|大)")
+SLOGAN_BREAK = re.compile(r"[、,，”」]")  # “一套材料、一表登记”
+NUMERAL_OR_QUOTE = re.compile(r"[一二两三四五六七八九十百千“「『\"]")
+APPROX_END = re.compile(r"(约|大约|近|接近)$")
+AT_MOST_END = re.compile(
+    r"(不超过|不高于|不大于|控制在|降低到|降低至|下降到|下降至|降到|降至|压减到|压减至)$"
+)
+MORE_END = re.compile(r"(超过|突破|大于|多于|高于|超)$")
+NOT_MORE_END = re.compile(r"不(超过|高于|大于)$")
+LESS_END = re.compile(r"(低于|小于|少于|不足|不到)$")
+NOT_LESS_END = re.compile(r"不(低于|少于)$")
+AT_LEAST_END = re.compile(
+    r"(不低于|不少于|至少|至少有|达到|达|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|扩大到|扩大至)$"
+)
+AT_LEAST_SHARE_END = re.compile(r"(不低于|不少于)[^,，;；]*的$")  # 不低于…收入的60%
+REACHED_IN = re.compile(r"(建成|建有|累计|达到)")
+COMMA = re.compile(r"[,，]")
+GOAL_END = re.compile(r"目标(是|为)?$")
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+PRICE_END = re.compile(r"价(格)?(确定为|定为|为|按)$")  # 出让起始价确定为36万元/亩
+FROM_IN_CLAUSE = re.compile(r"由[^,，]*$")  # 由9600元以下提高到…
+CHANGED_TO = re.compile(r"[^,，]{0,12}?(提高|提升|增加|增长|扩大|降低|下降|减少|压缩|缩短)(到|至)\s*\d")
+THRESHOLD_OF = re.compile(r"[\u4e00-\u9fff]{1,4}?(以上|以下)的")  # 1万名老人以上的街(镇)
+OF_NEXT = re.compile(r"\s*的")
+BOUND_END = re.compile(r"(以上|以下|小于|大于|低于|高于|不低于|不超过|超过)$")
+ETC_END = re.compile(r"等$")
+NEXT_COUNT = re.compile(r"(和|与|及|以及|、)\s*(?=[\d一二两三四五六七八九十]+\s*[万亿千百]?[^\s]{0,2})")
+MEASURE_TAIL = re.compile(r"[\u4e00-\u9fff]{1,4}?(以内|以下|以上|左右)")  # 3个工作日以内
+LIST_JOIN = re.compile(r"(、|和|与|及|以及)")
+SCALE_WORD = re.compile(r"元?的?规模")
+COUNTER_START = re.compile(r"^(的|个|家|项)")
+PER_YEAR = re.compile(r"(每年|年均|平均每年|每年度)")
+
 
 @dataclass
 class Mention:
@@ -182,24 +222,15 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
         unit, mag, post = m.group("unit") or "", m.group("mag"), m.group("post") or ""
         tail = work[b : b + 3]
         # Technology names, versions and formulas: 5G, IPv6, T3, 1+N, 2G/3G.
-        if re.match(r"[A-Za-z0-9./+]", before) or (not unit and re.match(r"[A-Za-z+/]", after)):
+        if TECH_BEFORE.match(before) or (not unit and TECH_AFTER.match(after)):
             continue
-        if unit and re.match(r"[A-Za-z]", unit[-1]) and re.match(r"[A-Za-z]", work[b : b + 1]):
+        if unit and LATIN_LETTER.match(unit[-1]) and LATIN_LETTER.match(work[b : b + 1]):
             continue  # 10GPon: letters run on past what looked like a unit
-        if re.match(r"[+＋]", work[b : b + 1]) or before in ("第", "〔", "[", "+"):
+        if PLUS_SIGN.match(work[b : b + 1]) or before in ("第", "〔", "[", "+"):
             continue
-        if (
-            not mag
-            and not unit
-            and re.match(r"\s*(年|月|日|号|季度|周|小时|分钟|天|时|大|级|代|期|类|〕|\])", tail)
-        ):
+        if not mag and not unit and DATE_OR_ORDINAL_AFTER.match(tail):
             continue
-        if (
-            re.match(
-                r"\s*(年|月|日|号|季度|周|小时|分钟|天|千伏|伏|大)", work[m.end("num") : m.end("num") + 3]
-            )
-            and not mag
-        ):
+        if TIME_OR_VOLTAGE_AFTER.match(work[m.end("num") : m.end("num") + 3]) and not mag:
             continue
         value = _scale(_num(m.group("num")), mag)
         vmax = _scale(_num(m.group("num2")), mag) if m.group("num2") else None
@@ -221,7 +252,7 @@ def _mentions(work: str, start: int, end: int) -> list[Mention]:
         ):
             continue  # 一家一档; 形成一个良性循环 (but 建成一个…中心 is a count)
         if work[a - 1 : a] in QUOTE_OPEN or (
-            m.group("num") == "一" and re.match(r"[、,，”」]", work[b + 2 : b + 3])
+            m.group("num") == "一" and SLOGAN_BREAK.match(work[b + 2 : b + 3])
         ):
             continue  # “一套材料、一表登记”: a slogan, not a count
         value = chinese_to_int(m.group("num"))
@@ -260,7 +291,7 @@ def _is_cn_count(work: str, start: int, a: int, b: int) -> bool:
     it follows a creation verb or a comparator closely (建设两个中心, 达到两万个), or when a creation
     verb opens its clause and the count closes it (建成智能应用场景两万个, 培育标杆企业十个以上).
     """
-    if work[a - 1 : a] in QUOTE_OPEN or re.match(r"[一二两三四五六七八九十百千“「『\"]", work[b : b + 1]):
+    if work[a - 1 : a] in QUOTE_OPEN or NUMERAL_OR_QUOTE.match(work[b : b + 1]):
         return False
     near = work[max(start, a - 4) : a]
     if CREATION_VERB.search(near) or CN_COUNT_CUE.search(near):
@@ -271,27 +302,19 @@ def _is_cn_count(work: str, start: int, a: int, b: int) -> bool:
 
 
 def _comparator(prefix: str, near: str, post: str, after: str) -> str:
-    if re.search(r"(约|大约|近|接近)$", near) or post == "左右" or after.startswith("级"):
+    if APPROX_END.search(near) or post == "左右" or after.startswith("级"):
         return "~"
-    if re.search(
-        r"(不超过|不高于|不大于|控制在|降低到|降低至|下降到|下降至|降到|降至|压减到|压减至)$", near
-    ) or post in (
-        "以内",
-        "以下",
-    ):
+    if AT_MOST_END.search(near) or post in ("以内", "以下"):
         return "<="
-    if re.search(r"(超过|突破|大于|多于|高于|超)$", near) and not re.search(r"不(超过|高于|大于)$", near):
+    if MORE_END.search(near) and not NOT_MORE_END.search(near):
         return ">"
-    if re.search(r"(低于|小于|少于|不足|不到)$", near) and not re.search(r"不(低于|少于)$", near):
+    if LESS_END.search(near) and not NOT_LESS_END.search(near):
         return "<"
-    if post in ("以上", "余", "多") or re.search(
-        r"(不低于|不少于|至少|至少有|达到|达|提高到|提高至|提升到|提升至|增长到|增长至|增加到|增加至|扩大到|扩大至)$",
-        near,
-    ):
+    if post in ("以上", "余", "多") or AT_LEAST_END.search(near):
         return ">="
-    if re.search(r"(不低于|不少于)[^,，;；]*的$", near):
+    if AT_LEAST_SHARE_END.search(near):
         return ">="  # 不低于…收入的60%: the share of a reference figure
-    if re.search(r"(建成|建有|累计|达到)", prefix):
+    if REACHED_IN.search(prefix):
         return ">="
     return "="
 
@@ -333,9 +356,9 @@ def _deadline_years(sentence: str, base: int, period_start: int | None) -> list[
         # 2024年，全市新建…: a year that opens the sentence, set off by a comma, is its year; so is
         # a year opening a clause that names the goal (《方案》提出，2020年…工作目标是，…).
         clause_start = max(sentence.rfind(",", 0, m.start()), sentence.rfind("，", 0, m.start())) + 1
-        clause = re.split(r"[,，]", sentence[m.end() :], maxsplit=1)[0]
+        clause = COMMA.split(sentence[m.end() :], maxsplit=1)[0]
         opens = (m.start() <= 2 and sentence[m.end() : m.end() + 1] in (",", "，")) or (
-            m.start() - clause_start <= 1 and re.search(r"目标(是|为)?$", clause) is not None
+            m.start() - clause_start <= 1 and GOAL_END.search(clause) is not None
         )
         if pre in ("到", "至") or post or opens or (period_start and year >= period_start):
             # 从2020年至2022年底: the span's end is the deadline, its start is not.
@@ -442,14 +465,14 @@ def find_targets(
             if (
                 men.unit in RATING_UNITS
                 and not men.post
-                and re.match(r"[\u4e00-\u9fff]", after_full)
+                and CJK_CHAR.match(after_full)
                 and any(men.end < o.start < c_end and o.unit in COUNT_UNITS for o in mentions)
             ):
                 continue  # 2.5kW标准机架约30万个: the rating of what the next figure counts
             prev_end = men.end
             if achieved_here or ACHIEVED.search(w[0 : men.start]):
                 continue
-            if w[men.end : men.end + 1] == "/" and re.search(r"价(格)?(确定为|定为|为|按)$", near):
+            if w[men.end : men.end + 1] == "/" and PRICE_END.search(near):
                 continue  # 出让起始价确定为36万元/亩: a price the plan sets, not a quantity to reach
             if w[men.start - 1 : men.start] == "每":
                 continue  # 每3至10万居民: the basis of a ratio, not a planned quantity
@@ -457,51 +480,47 @@ def find_targets(
                 men.end <= o.start < c_end and w[o.start : o.start + 1].isdigit() for o in mentions
             ):
                 continue  # 城乡三项基本医疗保险参保率达到95%: the count is part of the indicator
-            if re.search(r"由[^,，]*$", w[c_start : men.start]) and re.match(
-                r"[^,，]{0,12}?(提高|提升|增加|增长|扩大|降低|下降|减少|压缩|缩短)(到|至)\s*\d", after_full
-            ):
+            if FROM_IN_CLAUSE.search(w[c_start : men.start]) and CHANGED_TO.match(after_full):
                 continue  # 由9600元以下提高到15600元以下: the figure it starts from
-            if re.match(r"[\u4e00-\u9fff]{1,4}?(以上|以下)的", after_full) and not men.post:
+            if THRESHOLD_OF.match(after_full) and not men.post:
                 continue  # 1万名老人以上的街(镇): a threshold of what is counted
-            if had_prev_in_clause and men.post in ("以上", "以下") and re.match(r"\s*的", after_full):
+            if had_prev_in_clause and men.post in ("以上", "以下") and OF_NEXT.match(after_full):
                 continue  # 1所200张床位以上的养老机构
             if (
                 SUBSIDY.search(prefix) or SUBSIDY.search(after_full[:6])
             ) and men.unit not in PEOPLE_OR_BODIES:
                 continue  # an amount granted; 资助200名人才 counts the people supported
-            if had_prev_in_clause and re.match(r"\s*的", after_full) and men.unit in ("元", ""):
+            if had_prev_in_clause and OF_NEXT.match(after_full) and men.unit in ("元", ""):
                 continue  # 2家以上年销售收入达500亿元的企业: the amount describes what is counted
             if title_name and men.start < 2:
                 continue  # 11.121人才梯队项目: the number is part of the item's name
             share_opens_clause = men.unit == "%" and not w[c_start : men.start].strip()
             counted = men.unit not in ("元", "") and bool(HAVE_OR_CREATE_END.search(near))
             if (
-                re.match(r"\s*的", after_full)
+                OF_NEXT.match(after_full)
                 and not share_opens_clause
                 and not counted
-                and (men.post or re.search(r"(以上|以下|小于|大于|低于|高于|不低于|不超过|超过)$", near))
+                and (men.post or BOUND_END.search(near))
             ):
                 continue  # an eligibility criterion: 150万元以上的项目
-            if re.search(r"等$", near) and not CREATION_VERB.search(w[c_start : c_start + 6]):
+            if ETC_END.search(near) and not CREATION_VERB.search(w[c_start : c_start + 6]):
                 continue  # 提升…等4家省实验室: existing things being enumerated
-            if not men.unit and not men.had_magnitude and not re.search(BARE_RATIO_CUE, near):
+            if not men.unit and not men.had_magnitude and not BARE_RATIO_CUE.search(near):
                 continue
             if PLAN_PARTS.match(w, men.end):
                 continue  # 16项重点任务、6项保障措施: the plan counting its own parts
             # The noun phrase after the number, up to the clause end or the next count (…和36个).
-            nxt = re.search(
-                r"(和|与|及|以及|、)\s*(?=[\d一二两三四五六七八九十]+\s*[万亿千百]?[^\s]{0,2})", after_full
-            )
+            nxt = NEXT_COUNT.search(after_full)
             np_end = men.end + (nxt.start() if nxt else len(after_full))
             np_after = w[men.end : np_end].strip()
             post, measure_end = men.post, men.end
-            measure_tail = re.fullmatch(r"[\u4e00-\u9fff]{1,4}?(以内|以下|以上|左右)", after_full)
+            measure_tail = MEASURE_TAIL.fullmatch(after_full)
             if measure_tail and not post:
                 # 压缩至3个工作日以内: the measure noun and its comparator close the clause.
                 post, measure_end, np_after = measure_tail.group(1), c_end, ""
-            elif re.match(r"(、|和|与|及|以及)", np_after):
+            elif LIST_JOIN.match(np_after):
                 np_after = ""  # 充电桩1.2万根、换电站50座: a list of noun-number pairs
-            elif re.fullmatch(r"元?的?规模", np_after):
+            elif SCALE_WORD.fullmatch(np_after):
                 np_after = ""  # 总量超过五千亿规模: 规模 is the measure, the indicator comes before
             elif np_after.startswith("(") and np_after.endswith(")"):
                 np_after = ""
@@ -532,13 +551,13 @@ def find_targets(
                     span_end = np_end if np_after else men.end
             span_start, span_end = _trim(w, span_start, span_end)
             ind = mainland(source(*indicator_src), script).strip("的,，、 ")
-            ind = re.sub(r"^(的|个|家|项)", "", ind)
+            ind = COUNTER_START.sub("", ind)
             # The deadline: the nearest one before the number in the sentence, else one after it.
             before_years = [y for off, y in years if off < men.start]
             after_years = [y for off, y in years if men.start < off < c_end]  # same clause
             fallback = year_here if year_here is not None else default_year
             year = before_years[-1] if before_years else (after_years[0] if after_years else fallback)
-            per_year = bool(re.search(r"(每年|年均|平均每年|每年度)", prefix))
+            per_year = bool(PER_YEAR.search(prefix))
             comparator = _comparator(prefix, near, post, w[men.end : men.end + 1])
             unit = men.unit
             if not unit and men.had_magnitude and MONEY_NOUN.search(ind + w[men.end : np_end]):

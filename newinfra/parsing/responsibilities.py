@@ -74,6 +74,30 @@ ZONE = re.compile(
 OPERATOR = re.compile(r"^(中国|国网|南方电网|广电)|(移动|电信|联通|铁塔|广电网络)$")
 SINGLE_UNITS = {"各区政府", "市直职能部门", "各区", "各县", "各镇", "各街道", "市直各部门", "各有关单位"}
 
+# Compiled once here rather than looked up in ``re``'s cache on every call (the functions below
+# run thousands of times a plan).
+LEAD_MARK = re.compile(r"\((牵头|牵头单位|主责)\)")  # 市发展改革委(牵头)
+INNER_PAREN = re.compile(r"\([^()]*\)")  # a parenthesis with none inside it
+ETC_TAIL = re.compile(r"等([\u4e00-\u9fff]{0,6}(单位|部门|机构))?$")  # …等, …等有关单位
+ETC_END = re.compile(r"等$")
+LEAD_TAIL = re.compile(r"牵头(负责|落实)?$")
+LEAD_END = re.compile(r"牵头$")
+JOINING_WORD = re.compile(r"^(由|请|会同|联合)")  # 由市交通局牵头, 会同市公安局
+# The last characters ROLE_TAIL and ETC_TAIL can end with: an item ending otherwise has neither.
+ROLE_TAIL_LAST = frozenset("责实头合与助同")
+ETC_TAIL_LAST = frozenset("等位门构")
+GENERIC_BODY_END = re.compile(r"(部门|单位|机构|企业)$")  # 市直有关部门、单位
+LEVEL_THEN_NAME = re.compile(r"^.{1,6}?(?:新区|开发区|区|县|市|州)(.{2,})$")  # 贵安新区数据管理部门
+LEVEL_END = re.compile(r"(市|区|县|州)$")
+NAME_BREAK = re.compile(r"[、,，;；:：()]")  # what ends the name before a label
+COLON = re.compile(r"[:：]")
+SEMICOLON = re.compile(r"[;；]")
+COMMA = re.compile(r"[,，]")
+GROUP_BREAK = re.compile(r"[,，;；]")
+ITEM_BREAK = re.compile(r"[、,，]")
+EACH_ZONE = re.compile(r"各(有关|相关)?(园区|开发区|功能区|产业园区)")
+ASSIGNING_OPENING = re.compile(r"(由|市(?!场|民)|省|各)")  # 由市交通局牵头…, 市…牵头, 各区…
+
 
 @dataclass
 class Responsibility:
@@ -132,23 +156,27 @@ def _split_items(group: str) -> list[str]:
 def _clean(item: str) -> tuple[str, bool]:
     """An item without role words and 等; True when it is marked as leading."""
     lead = False
-    m = re.search(r"\((牵头|牵头单位|主责)\)", item)
-    if m:
-        lead = True
-    kept = [(mm.group(0), f"\x00{i}\x00") for i, mm in enumerate(LEVEL_PAREN.finditer(item))]
-    for text, mark in kept:
-        item = item.replace(text, mark, 1)
-    item = re.sub(r"\([^()]*\)", "", item).strip()
+    kept = []
+    if "(" in item:  # every pattern of this block starts with one
+        if LEAD_MARK.search(item):
+            lead = True
+        kept = [(mm.group(0), f"\x00{i}\x00") for i, mm in enumerate(LEVEL_PAREN.finditer(item))]
+        for text, mark in kept:
+            item = item.replace(text, mark, 1)
+        item = INNER_PAREN.sub("", item)
+    item = item.strip()
     changed = True
     while changed:
         changed = False
-        for pattern in (r"等([\u4e00-\u9fff]{0,6}(单位|部门|机构))?$", ROLE_TAIL.pattern):
-            new = re.sub(pattern, "", item).strip()
+        for pattern, last in ((ETC_TAIL, ETC_TAIL_LAST), (ROLE_TAIL, ROLE_TAIL_LAST)):
+            if item[-1:] not in last:
+                continue  # the pattern cannot match (item is stripped: $ is its end)
+            new = pattern.sub("", item).strip()
             if new != item:
-                if pattern == ROLE_TAIL.pattern and re.search(r"牵头(负责|落实)?$", item):
+                if pattern is ROLE_TAIL and LEAD_TAIL.search(item):
                     lead = True
                 item, changed = new, True
-    item = re.sub(r"^(由|请|会同|联合)", "", item)
+    item = JOINING_WORD.sub("", item)
     for text, mark in kept:
         item = item.replace(mark, text)
     return item.strip(" ,;:"), lead
@@ -196,7 +224,7 @@ def _expand_group(items: list[str], prefix: str | None) -> tuple[list[str], str 
     # A bare 单位 after 市直有关部门 shares its qualifier: 市直有关部门、单位 → 市直有关单位.
     out = _distribute_each(list(items))
     for i in range(1, len(out)):
-        head = re.search(r"(部门|单位|机构|企业)$", out[i - 1])
+        head = GENERIC_BODY_END.search(out[i - 1])
         if out[i] in ("部门", "单位", "机构", "企业") and head and len(out[i - 1]) > len(head.group(1)):
             out[i] = out[i - 1][: head.start()] + out[i]
     # Suffix: 越秀、白云、南沙区政府 → 越秀区政府, 白云区政府, 南沙区政府.
@@ -209,8 +237,8 @@ def _expand_group(items: list[str], prefix: str | None) -> tuple[list[str], str 
         m = SUFFIX_SPLIT.match(nxt)
         suffix = m.group(2) if m else nxt[len(out[i]) :]
         bare = LEVEL_PAREN.sub("", out[i])
-        tail = re.match(r"^.{1,6}?(?:新区|开发区|区|县|市|州)(.{2,})$", nxt)
-        if bare.startswith("各") and re.search(r"(市|区|县|州)$", bare) and tail:
+        tail = LEVEL_THEN_NAME.match(nxt)
+        if bare.startswith("各") and LEVEL_END.search(bare) and tail:
             suffix = tail.group(1)  # 各市(州)、贵安新区数据管理部门 → 各市(州)数据管理部门
         if suffix:
             out[i] = out[i] + suffix
@@ -232,8 +260,8 @@ def _labelled_segments(content: str) -> list[tuple[bool, str]]:
 
     # A label word without its colon inside a collective's name is part of the name: 各项目牵头单位.
     def in_name(m: re.Match) -> bool:
-        before = re.split(r"[、,，;；:：()]", content[: m.start()])[-1]
-        return not re.search(r"[:：]", m.group(0)) and before.startswith("各")
+        before = NAME_BREAK.split(content[: m.start()])[-1]
+        return not COLON.search(m.group(0)) and before.startswith("各")
 
     labels = [m for m in LABEL.finditer(content) if not in_name(m)]
     pieces = [(False, content[: labels[0].start()] if labels else content)]
@@ -241,7 +269,7 @@ def _labelled_segments(content: str) -> list[tuple[bool, str]]:
         end = labels[i + 1].start() if i + 1 < len(labels) else len(content)
         pieces.append((m.group(1) in LEAD_LABELS, content[m.end() : end]))
     for lead, piece in pieces:
-        out.extend((lead, part.strip()) for part in re.split(r"[;；]", piece) if part.strip())
+        out.extend((lead, part.strip()) for part in SEMICOLON.split(piece) if part.strip())
     return out
 
 
@@ -254,7 +282,7 @@ def _plausible_unit(name: str) -> bool:
         or bool(OPERATOR.search(short))
         or (bool(DISTRICT.match(short)) and not NOT_DISTRICT.search(short))
         or bool(EACH_LEVEL.match(short))
-        or bool(re.fullmatch(r"各(有关|相关)?(园区|开发区|功能区|产业园区)", short))
+        or bool(EACH_ZONE.fullmatch(short))
         or bool(ZONE.fullmatch(short))
     )
 
@@ -267,7 +295,7 @@ def _is_time_or_note(group: str) -> bool:
 def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str], list[str]]:
     """(lead units, all units) named in the inside of a responsibility parenthesis."""
     resp = Responsibility()
-    content = re.split(TIME_LABEL, content)[0]  # (责任单位:…;完成时限:2024年12月底前)
+    content = TIME_LABEL.split(content)[0]  # (责任单位:…;完成时限:2024年12月底前)
     content = content.translate(_BRACKETS)
     # A remark after the list, in a sentence of its own: (责任单位:…。除专门列出外,…不再重复)
     head, _, rest = content.partition("。")
@@ -275,12 +303,12 @@ def parse_unit_list(content: str, script: str = "simplified") -> tuple[list[str]
         content = head
     for seg_lead, segment in _labelled_segments(content):
         # Commas separate groups with their own role word (A牵头,B、C配合).
-        for group in re.split(r"[,，]", segment):
+        for group in COMMA.split(segment):
             group = group.strip()
             if not group or _is_time_or_note(group):
                 continue
             prefix: str | None = None  # a leading 市/省 distributes over a 、-list, not past a comma
-            group_lead = seg_lead or bool(re.search(r"牵头(负责|落实)?$", group))
+            group_lead = seg_lead or bool(LEAD_TAIL.search(group))
             items = []
             leads = []
             for raw in _split_items(group):
@@ -307,11 +335,11 @@ def _square_to_round(text: str) -> str:
 def _looks_like_unit_list(content: str) -> bool:
     if LABEL.search(content):
         return True
-    body = re.sub(r"\([^()]*\)", "", content).strip()
+    body = INNER_PAREN.sub("", content).strip()
     if not body or len(body) > 400:
         return False
-    groups = [g.strip() for g in re.split(r"[,，;；]", body) if g.strip()]
-    if ROLE_TAIL.search(groups[-1]) or any(re.search(r"牵头$", g) for g in groups):
+    groups = [g.strip() for g in GROUP_BREAK.split(body) if g.strip()]
+    if ROLE_TAIL.search(groups[-1]) or any(LEAD_END.search(g) for g in groups):
         names = [_clean(i)[0] for g in groups for i in _split_items(g)]
         return any(ORG_END.search(n) or n in SINGLE_UNITS for n in names if n)
     return False
@@ -319,14 +347,12 @@ def _looks_like_unit_list(content: str) -> bool:
 
 def _unmarked_unit_list(content: str) -> bool:
     """A bare (市发展改革委、市工业和信息化局) at a sentence end, with no role word."""
-    names = [n.strip() for n in re.split(r"[、,，]", content) if n.strip()]
+    names = [n.strip() for n in ITEM_BREAK.split(content) if n.strip()]
     if not names or any(len(n) > 20 for n in names):
         return False
-    if not all(ORG_END.search(re.sub(r"等$", "", n)) or n in SINGLE_UNITS for n in names):
+    if not all(ORG_END.search(ETC_END.sub("", n)) or n in SINGLE_UNITS for n in names):
         return False
-    return any(GOV_END.search(re.sub(r"等$", "", n)) for n in names) and any(
-        _has_own_prefix(n) for n in names
-    )
+    return any(GOV_END.search(ETC_END.sub("", n)) for n in names) and any(_has_own_prefix(n) for n in names)
 
 
 SENTENCE = re.compile(r"[^。;；!?！？\n]+")
@@ -338,9 +364,9 @@ def _sentence_unit_list(sentence: str) -> bool:
     body = sentence.strip()
     if not body or len(body) > 80 or "(" in body or not ROLE_WORD.search(body):
         return False
-    if not re.match(r"(由|市(?!场|民)|省|各)", body) or not _looks_like_unit_list(body):
+    if not ASSIGNING_OPENING.match(body) or not _looks_like_unit_list(body):
         return False
-    names = [_clean(i)[0] for g in re.split(r"[,，]", body) for i in _split_items(g)]
+    names = [_clean(i)[0] for g in COMMA.split(body) for i in _split_items(g)]
     return all(n and len(n) <= 20 and (ORG_END.search(n) or n in SINGLE_UNITS) for n in names)
 
 

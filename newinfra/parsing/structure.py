@@ -94,9 +94,12 @@ def split_lines(work: str) -> list[Line]:
     return lines
 
 
+TITLE_END = re.compile(r"[。:;!?]")  # where a heading's title ends, at the latest
+
+
 def _heading_title(rest: str, src_rest: str, script: str) -> tuple[str, int]:
     """The heading's title and how many characters of ``rest`` it uses (a sentence at most)."""
-    m = re.search(r"[。:;!?]", rest)
+    m = TITLE_END.search(rest)
     cut = m.start() if m and m.start() <= 40 else len(rest)
     if cut == len(rest) and len(rest) > 40:
         cut = len(rest)
