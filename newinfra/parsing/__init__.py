@@ -5,19 +5,13 @@ quantities → deadlines → flags, put together by ``pipeline``.
 
 The names below are loaded on first use, so that ``import newinfra.parsing.errors`` (which the
 command line does for every command) does not load the parser. Its regular expressions come
-compiled from the previous run when it saved them (``regex_cache``), else compiled faster
-(``sre_charsets``).
+compiled from the previous run when it saved them (``regex_cache``).
 """
 
 from .errors import DocumentError
 from .regex_cache import load as _load_regex_cache
 
-if not _load_regex_cache():  # the parser's regular expressions, as compiled in an earlier run
-    # None to load: they are compiled on import, with sre's character-set step done in bulk
-    # (same output, about half the time).
-    from .sre_charsets import install as _install_fast_charsets
-
-    _install_fast_charsets()
+_load_regex_cache()  # the parser's regular expressions, as compiled in an earlier run
 
 __all__ = ["DocumentError", "PlanDocument", "Section", "Target", "Task", "parse_file", "parse_text"]
 
