@@ -75,6 +75,8 @@ def _serve_command(args: argparse.Namespace) -> int:
             bind,
             "--workers",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "--access-logfile",
             "-",
             "--timeout",
@@ -203,7 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="serve the platform with gunicorn (default http://127.0.0.1:8000)")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--workers", type=int, default=2)
+    sv.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    sv.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (more than 1: gunicorn's gthread worker)"
+    )
     sv.set_defaults(func=_serve_command)
     cu = sub.add_parser("createuser", help="create a user in an organisation with a role")
     cu.add_argument("username")

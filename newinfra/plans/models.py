@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from newinfra.orgs.models import Organization
+from newinfra.utilities.fields import LazyJSONField
 
 
 class PlanStatus(models.TextChoices):
@@ -77,7 +78,8 @@ class Plan(models.Model):
     period_end = models.PositiveSmallIntegerField("截止年", null=True, blank=True)
     source_name = models.CharField("来源文件", max_length=255, blank=True)
     source_sha256 = models.CharField("文件摘要", max_length=64, blank=True)
-    document = models.JSONField("解析结果", default=dict, blank=True)
+    # Decoded when read: every task, target and responsibility joined to its plan loads this row.
+    document = LazyJSONField("解析结果", default=dict, blank=True)
     loaded_at = models.DateTimeField("导入时间", auto_now=True)
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
