@@ -125,11 +125,30 @@ class Server:
         shutil.rmtree(self.var, ignore_errors=True)
 
 
+class Running:
+    """A server that is already running (``--url``): its demo users must exist; nothing is started."""
+
+    def __init__(self, url: str):
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme != "http" or not parts.port:
+            raise SystemExit(f"--url wants http://HOST:PORT, not {url}")
+        self.host, self.port = parts.hostname, parts.port
+
+    def start(self, serve_args: list[str]) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def read_log(self) -> str:
+        return ""
+
+
 class Browser:
     """One simulated user: its cookies and one keep-alive connection (reopened when the server closes it)."""
 
-    def __init__(self, port: int):
-        self.port = port
+    def __init__(self, port: int, host: str = "127.0.0.1"):
+        self.host, self.port = host, port
         self.cookies: dict[str, str] = {}
         self.conn: http.client.HTTPConnection | None = None
 
@@ -141,10 +160,10 @@ class Browser:
         if body is not None:
             data = urllib.parse.urlencode(body)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://127.0.0.1:{self.port}{url}"
+            headers["Referer"] = f"http://{self.host}:{self.port}{url}"
         for attempt in (0, 1):
             if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
             try:
                 self.conn.request(method, url, body=data, headers=headers)
                 response = self.conn.getresponse()
@@ -267,7 +286,7 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def measure(server: Server, serve_args: list[str], levels: list[int], seconds: float) -> dict:
+def measure(server: Server | Running, serve_args: list[str], levels: list[int], seconds: float) -> dict:
     """Every level against one server configuration: the main pages, then the minimal view."""
     server.start(serve_args)
     try:
@@ -276,7 +295,7 @@ def measure(server: Server, serve_args: list[str], levels: list[int], seconds: f
         for n in levels:
             while len(users) < n:  # sign in the users this level adds
                 username = USERNAMES[len(users) % len(USERNAMES)]
-                browser = Browser(server.port)
+                browser = Browser(server.port, getattr(server, "host", "127.0.0.1"))
                 browser.sign_in(username)
                 pages, closed = pages_for(browser)  # also warms this user's pages
                 closed_by_user[username] = closed
@@ -316,10 +335,23 @@ def main() -> int:
         help="arguments for newinfra serve, e.g. '--workers 4'; repeat to compare set-ups on the same data "
         "(default: serve's own defaults)",
     )
+    ap.add_argument(
+        "--url",
+        help="load a platform already running at http://HOST:PORT (with the demo users) instead of starting one",
+    )
     ap.add_argument("--write", metavar="MD", help="replace this benchmark's section of the Markdown file")
     args = ap.parse_args()
     levels = [int(n) for n in args.users.split(",") if n.strip()]
     setups = [a.split() for a in (args.serve_args or [""])]
+
+    if args.url:
+        runs = [measure(Running(args.url), [], levels, args.seconds)]
+        runs[0]["url"] = args.url
+        report = render(runs, args, None)
+        print(report)
+        if args.write:
+            update_section(args.write, f"{TITLE} ({args.url})", report)
+        return 1 if runs[0]["failed"] else 0
 
     with throwaway_database() as database_url:
         t0 = time.perf_counter()
@@ -340,14 +372,21 @@ def main() -> int:
     return 1 if any(run["failed"] for run in runs) else 0
 
 
-def served(serve_args: list[str]) -> str:
-    return "`newinfra serve" + (" " + " ".join(serve_args) if serve_args else "") + "`"
+def served(run: dict) -> str:
+    if run.get("url"):
+        return run["url"]
+    return "`newinfra serve" + (" " + " ".join(run["args"]) if run["args"] else "") + "`"
 
 
-def render(runs: list[dict], args, setup_s: float) -> str:
+def render(runs: list[dict], args, setup_s: float | None) -> str:
+    where = (
+        f"The platform at {runs[0]['url']}"
+        if setup_s is None
+        else f"Database: {database_label()}. {', '.join(served(r) for r in runs)} on a free port with the "
+        f"demo data (migrate + seed-demo in {setup_s:.0f} s)"
+    )
     lines = [
-        f"{stamp()} Database: {database_label()}. {', '.join(served(r['args']) for r in runs)} on a free port "
-        f"with the demo data (migrate + seed-demo in {setup_s:.0f} s); each simulated user signs in as one of "
+        f"{stamp()} {where}; each simulated user signs in as one of "
         f"the demo users ({', '.join(USERNAMES)}, in turn) and opens its main pages in a random order, one "
         f"after another with no pause, for {args.seconds:.0f} s per level after a short warm-up. The client "
         "(benchmarks/bench_load.py, threads + http.client) runs on the same cores. “Minimal view” is the "
@@ -361,7 +400,7 @@ def render(runs: list[dict], args, setup_s: float) -> str:
     for run in runs:
         for n, p, m in run["results"]:
             lines.append(
-                f"| {served(run['args'])} | {n} | {p['rate']:.1f} | {p['median'] * 1e3:.0f} | {p['p95'] * 1e3:.0f} "
+                f"| {served(run)} | {n} | {p['rate']:.1f} | {p['median'] * 1e3:.0f} | {p['p95'] * 1e3:.0f} "
                 f"| {p['errors']} | {m['rate']:.1f} | {m['median'] * 1e3:.0f} | {m['p95'] * 1e3:.0f} | {m['errors']} "
                 f"| {p['rate'] / m['rate']:.2f} | {p['load'][0]:.2f} → {m['load'][1]:.2f} |"
             )
@@ -369,7 +408,7 @@ def render(runs: list[dict], args, setup_s: float) -> str:
     n, p, _ = run["results"][-1]
     lines += [
         "",
-        f"Per page, {served(run['args'])} at {n} users (median and 95th percentile of the answers):",
+        f"Per page, {served(run)} at {n} users (median and 95th percentile of the answers):",
         "",
         "| page | URL | answers | median ms | p95 ms |",
         "| --- | --- | ---: | ---: | ---: |",
@@ -387,7 +426,7 @@ def render(runs: list[dict], args, setup_s: float) -> str:
     for r in runs:
         for _, pr, mr in r["results"]:
             for k, v in {**pr["error_kinds"], **mr["error_kinds"]}.items():
-                kinds[f"{served(r['args'])} {k}"] = kinds.get(f"{served(r['args'])} {k}", 0) + v
+                kinds[f"{served(r)} {k}"] = kinds.get(f"{served(r)} {k}", 0) + v
     if kinds:
         lines += ["", "Errors: " + "; ".join(f"{k} × {v}" for k, v in kinds.items()) + "."]
     return "\n".join(lines)

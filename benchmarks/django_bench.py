@@ -55,7 +55,12 @@ def throwaway_database():
 
 def setup() -> None:
     """Django on a fresh database: SQLite in a temporary var/, or, when DATABASE_URL names a
-    PostgreSQL server, a new database on it that is dropped when the benchmark ends."""
+    PostgreSQL server, a new database on it that is dropped when the benchmark ends. Once per process
+    (a benchmark may import another one's builder, which calls it again)."""
+    from django.conf import settings
+
+    if settings.configured:
+        return
     os.environ.setdefault("NEWINFRA_VAR", tempfile.mkdtemp(prefix="newinfra-bench-"))
     if database_label() == "PostgreSQL":
         url = create_database(os.environ["DATABASE_URL"])

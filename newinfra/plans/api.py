@@ -9,7 +9,7 @@ from newinfra.orgs.permissions import is_office
 
 from .compare import indicators_with_targets
 from .filtersets import TargetFilterSet, TaskFilterSet
-from .models import Indicator, Plan, Responsibility, Section, Target, Task
+from .models import Indicator, Plan, Responsibility, Section, Target, Task, with_plan
 from .workflow_api import PlanWorkflowMixin, TaskCorrectionMixin
 
 
@@ -191,8 +191,8 @@ class TaskViewSet(TaskCorrectionMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return (
-            Task.objects.visible_to(self.request.user)
-            .select_related("section", "plan")
+            with_plan(Task.objects.visible_to(self.request.user))
+            .select_related("section")
             .prefetch_related(
                 Prefetch("responsibilities", queryset=Responsibility.objects.select_related("organization"))
             )

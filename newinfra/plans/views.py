@@ -24,15 +24,28 @@ from newinfra.utilities.tables import query_without, sort_and_page, xlsx_respons
 from .compare import shared_indicators
 from .excel import ledger_xlsx
 from .filtersets import TaskFilterSet, organization_for
-from .models import Plan, Responsibility, Section, Target, Task, live_responsibility_q
+from .models import (
+    PLAN_TEXTS,
+    Plan,
+    Responsibility,
+    Section,
+    Target,
+    Task,
+    live_responsibility_q,
+    with_plan,
+)
 from .queries import tasks_with_units
 
 
 @member_required
 def plan_list(request):
-    plans = Plan.objects.visible_to(request.user).annotate(
-        task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
-        target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+    plans = (
+        Plan.objects.visible_to(request.user)
+        .defer(*PLAN_TEXTS)
+        .annotate(
+            task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
+            target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+        )
     )
     if request.GET.get("export") == "xlsx":
         rows = [
@@ -132,7 +145,7 @@ def ledger(request):
             "page": page,
             "sort": sort,
             "filters": request.GET,
-            "plans": Plan.objects.live(),
+            "plans": Plan.objects.live().defer(*PLAN_TEXTS),
             "sections": sections,
             "unit_org": unit_org,
             "include_collective": f.collective_included,
@@ -223,7 +236,7 @@ def my_tasks(request):
 
 @member_required
 def target_list(request):
-    targets = Target.objects.live().select_related("plan", "task", "indicator")
+    targets = with_plan(Target.objects.live()).select_related("task", "indicator")
     try:
         if plan_id := bounds.query_id(request.GET, "plan", "规划"):
             targets = targets.filter(plan_id=plan_id)
@@ -268,7 +281,7 @@ def target_list(request):
             "page": page,
             "sort": sort,
             "shared": shared_indicators(),
-            "plans": Plan.objects.live(),
+            "plans": Plan.objects.live().defer(*PLAN_TEXTS),
             "query": query_without(request, "page", "sort"),
             "export_query": query_without(request, "page"),
         },

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import is_office, member_required, membership
 from newinfra.plans.compare import shared_indicators
-from newinfra.plans.models import Plan, live_responsibility_q
+from newinfra.plans.models import PLAN_TEXTS, Plan, live_responsibility_q
 from newinfra.plans.queries import tasks_with_units
 from newinfra.utilities.script import SCRIPT_SESSION_KEY, SCRIPTS
 
@@ -42,9 +42,13 @@ def home(request):
         if m
         else []
     )
-    plans = Plan.objects.live().annotate(
-        task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
-        target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+    plans = (
+        Plan.objects.live()
+        .defer(*PLAN_TEXTS)
+        .annotate(
+            task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
+            target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+        )
     )
     return render(
         request,
