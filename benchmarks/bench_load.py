@@ -65,6 +65,38 @@ MINIMAL = ("sign-in page", "/login/")
 TITLE = "Load: users browsing the main pages"
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, name, CPU seconds used so far) of every process on the machine."""
+    out = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        out.append((int(entry.name), int(fields[1]), name, (int(fields[11]) + int(fields[12])) / TICK))
+    return out
+
+
+def cpu_seconds(root_pid: int | None) -> tuple[float, float]:
+    """CPU seconds used so far by the server (``root_pid`` and its descendants: gunicorn's master and
+    workers) and by PostgreSQL's processes (every ``postgres`` process on the machine)."""
+    procs = _processes()
+    server = 0.0
+    if root_pid is not None:
+        tree = {root_pid}
+        for _ in range(3):  # master → workers (→ anything they start)
+            tree |= {pid for pid, ppid, _, _ in procs if ppid in tree}
+        server = sum(cpu for pid, _, _, cpu in procs if pid in tree)
+    return server, sum(cpu for _, _, name, cpu in procs if name.startswith("postgres"))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -83,6 +115,10 @@ class Server:
         for step in (["migrate"], ["seed-demo"]):
             subprocess.run(CLI + step, env=self.env, check=True, capture_output=True)
         self.proc = None
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None else None
 
     def start(self, serve_args: list[str]) -> None:
         self.port = free_port()
@@ -127,6 +163,8 @@ class Server:
 
 class Running:
     """A server that is already running (``--url``): its demo users must exist; nothing is started."""
+
+    pid = None  # its CPU time is not measured
 
     def __init__(self, url: str):
         parts = urllib.parse.urlsplit(url)
@@ -200,6 +238,7 @@ class Tally:
     per_page: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    answered: int = 0
 
     def add(self, label: str, seconds: float | None, error: str | None) -> None:
         with self.lock:
@@ -237,6 +276,8 @@ def pages_for(browser: Browser) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def browse(browser: Browser, pages, deadline: float, tally: Tally, rng: random.Random) -> None:
+    """Open the pages one after another until the deadline; an answer that arrives after it is not
+    counted (but its server time is, so ``Tally.answered`` counts every answer for the CPU figures)."""
     order = list(pages)
     while True:
         rng.shuffle(order)
@@ -250,11 +291,15 @@ def browse(browser: Browser, pages, deadline: float, tally: Tally, rng: random.R
             except Exception as exc:  # noqa: BLE001 - every failure counts as an error
                 error = type(exc).__name__
             t1 = time.perf_counter()
+            with tally.lock:
+                tally.answered += 1
             if t1 <= deadline or error:
                 tally.add(label, t1 - t0, error)
 
 
-def run_level(users: list[tuple[Browser, list]], seconds: float, minimal: bool, seed: int) -> dict:
+def run_level(
+    users: list[tuple[Browser, list]], seconds: float, minimal: bool, seed: int, pid: int | None = None
+) -> dict:
     tally = Tally()
     start = time.perf_counter()
     deadline = start + seconds
@@ -264,11 +309,14 @@ def run_level(users: list[tuple[Browser, list]], seconds: float, minimal: bool, 
         t = threading.Thread(target=browse, args=(browser, plan, deadline, tally, random.Random(seed + i)))
         threads.append(t)
     load0 = os.getloadavg()[0]
+    cpu0, wall0 = cpu_seconds(pid), time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    cpu1, wall1 = cpu_seconds(pid), time.perf_counter()
     times = sorted(tally.times)
+    answered = max(1, tally.answered)
     return {
         "pages": len(times),
         "rate": len(times) / seconds,
@@ -278,6 +326,11 @@ def run_level(users: list[tuple[Browser, list]], seconds: float, minimal: bool, 
         "error_kinds": tally.errors,
         "per_page": tally.per_page,
         "load": (load0, os.getloadavg()[0]),
+        # server CPU per answer (gunicorn's processes; PostgreSQL's separately) and the share of the
+        # two cores the server got: robust to a busy machine where pages/s are not
+        "cpu_ms": (cpu1[0] - cpu0[0]) / answered * 1e3 if pid else None,
+        "pg_cpu_ms": (cpu1[1] - cpu0[1]) / answered * 1e3,
+        "cores": (cpu1[0] - cpu0[0]) / (wall1 - wall0) if pid else None,
     }
 
 
@@ -301,14 +354,16 @@ def measure(server: Server | Running, serve_args: list[str], levels: list[int], 
                 closed_by_user[username] = closed
                 users.append((browser, pages))
             run_level(users[:n], min(3.0, seconds), False, seed=n)  # warm-up, not counted
-            pages = run_level(users[:n], seconds, False, seed=n)
-            minimal = run_level(users[:n], seconds, True, seed=n)
+            pages = run_level(users[:n], seconds, False, seed=n, pid=server.pid)
+            minimal = run_level(users[:n], seconds, True, seed=n, pid=server.pid)
             results.append((n, pages, minimal))
             print(
                 f"[{' '.join(serve_args) or 'default'}] {n} users: pages {pages['rate']:.1f}/s "
                 f"median {pages['median'] * 1e3:.0f} ms p95 {pages['p95'] * 1e3:.0f} ms errors {pages['errors']}; "
                 f"minimal {minimal['rate']:.1f}/s median {minimal['median'] * 1e3:.0f} ms "
-                f"errors {minimal['errors']}; load {pages['load'][0]:.2f}→{minimal['load'][1]:.2f}",
+                f"errors {minimal['errors']}; load {pages['load'][0]:.2f}→{minimal['load'][1]:.2f}; "
+                f"server CPU {pages['cpu_ms'] or 0:.0f} ms/page, {minimal['cpu_ms'] or 0:.0f} ms/minimal, "
+                f"PostgreSQL {pages['pg_cpu_ms']:.0f} ms/page, cores {pages['cores'] or 0:.2f}",
                 file=sys.stderr,
             )
         failed = any(p["errors"] or m["errors"] for _, p, m in results)
@@ -391,21 +446,39 @@ def render(runs: list[dict], args, setup_s: float | None) -> str:
         f"after another with no pause, for {args.seconds:.0f} s per level after a short warm-up. The client "
         "(benchmarks/bench_load.py, threads + http.client) runs on the same cores. “Minimal view” is the "
         "same users fetching the sign-in page (the whole middleware stack and a small template) from the "
-        "same server. Errors: any answer but 200 and any exception.",
+        "same server. Errors: any answer but 200 and any exception. “CPU ms” is the CPU time the server's "
+        "processes (gunicorn's master and workers) used per answer, which a busy machine changes far less "
+        "than pages/s; “cores” is how much of the machine's two cores the server got meanwhile."
+        + (
+            " “PostgreSQL ms” is the CPU time of every postgres process on the machine per answer."
+            if database_label() == "PostgreSQL" and setup_s is not None
+            else ""
+        ),
         "",
-        "| server | users | pages/s | median ms | p95 ms | errors | minimal view pages/s | median ms | p95 ms "
-        "| errors | pages ÷ minimal | load average |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
+    pg = database_label() == "PostgreSQL" and setup_s is not None
+    head = (
+        "| server | users | pages/s | median ms | p95 ms | errors | CPU ms | cores "
+        + ("| PostgreSQL ms " if pg else "")
+        + "| minimal view pages/s | median ms | p95 ms | errors | CPU ms | pages ÷ minimal | load average |"
+    )
+    lines += [head, "| --- |" + " ---: |" * (head.count("|") - 3) + " --- |"]
+
+    def ms(v) -> str:
+        return "" if v is None else f"{v:.0f}"
+
     for run in runs:
         for n, p, m in run["results"]:
+            cores = "" if p["cores"] is None else f"{p['cores']:.2f}"
             lines.append(
                 f"| {served(run)} | {n} | {p['rate']:.1f} | {p['median'] * 1e3:.0f} | {p['p95'] * 1e3:.0f} "
-                f"| {p['errors']} | {m['rate']:.1f} | {m['median'] * 1e3:.0f} | {m['p95'] * 1e3:.0f} | {m['errors']} "
-                f"| {p['rate'] / m['rate']:.2f} | {p['load'][0]:.2f} → {m['load'][1]:.2f} |"
+                f"| {p['errors']} | {ms(p['cpu_ms'])} | {cores} "
+                + (f"| {ms(p['pg_cpu_ms'])} " if pg else "")
+                + f"| {m['rate']:.1f} | {m['median'] * 1e3:.0f} | {m['p95'] * 1e3:.0f} | {m['errors']} "
+                f"| {ms(m['cpu_ms'])} | {p['rate'] / m['rate']:.2f} | {p['load'][0]:.2f} → {m['load'][1]:.2f} |"
             )
     run = runs[0]
-    n, p, _ = run["results"][-1]
+    n, p, _ = run["results"][0]  # the fewest users: at more, waiting for a free worker dominates
     lines += [
         "",
         f"Per page, {served(run)} at {n} users (median and 95th percentile of the answers):",

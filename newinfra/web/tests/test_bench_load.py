@@ -29,7 +29,7 @@ def test_the_load_benchmark_browses_without_errors_and_writes_its_section(platfo
     assert f"## Load: users browsing the main pages ({platform_url})" in text
     row = next(line for line in text.splitlines() if line.startswith(f"| {platform_url} | 2 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    pages, errors, minimal, minimal_errors = float(cells[2]), cells[5], float(cells[6]), cells[9]
+    pages, errors, minimal, minimal_errors = float(cells[2]), cells[5], float(cells[8]), cells[11]
     assert pages > 0 and minimal > 0 and errors == "0" and minimal_errors == "0", row
     # every main page was opened by someone, and the per-page table lists them
     for page in ("/ledger/", "/projects/", "/map/", "/search/?q=5G"):
