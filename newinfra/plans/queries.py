@@ -7,7 +7,18 @@ the user may see, so that the office sees a draft it proofreads."""
 
 from django.db.models import Prefetch
 
+from newinfra.orgs.models import Organization
+
 from .models import Responsibility, Target, Task, with_plan
+
+
+def units_with_live_tasks():
+    """Active organisations with a responsibility in force. A semi-join (``pk IN``), not a DISTINCT
+    over organisations × responsibilities: at 6,000 tasks the DISTINCT took 150 ms on PostgreSQL,
+    most of the ledger page."""
+    return Organization.objects.filter(
+        is_active=True, pk__in=Responsibility.objects.live().values("organization_id")
+    )
 
 
 def tasks_with_units(user=None):

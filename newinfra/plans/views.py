@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import (
     can_change_task,
     is_office,
@@ -31,10 +30,9 @@ from .models import (
     Section,
     Target,
     Task,
-    live_responsibility_q,
     with_plan,
 )
-from .queries import tasks_with_units
+from .queries import tasks_with_units, units_with_live_tasks
 
 
 @member_required
@@ -151,9 +149,7 @@ def ledger(request):
             "include_collective": f.collective_included,
             "light_rule": sheet.LIGHT_RULE,
             "unit_unknown": bool(unit_value) and unit_org is None,
-            "organizations": Organization.objects.filter(live_responsibility_q(), is_active=True)
-            .distinct()
-            .order_by("kind", "name"),
+            "organizations": units_with_live_tasks().order_by("kind", "name"),
             "query": query_without(request, "page", "sort"),
             "export_query": query_without(request, "page"),
         },

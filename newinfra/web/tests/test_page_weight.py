@@ -60,3 +60,20 @@ def test_no_main_page_reads_a_plans_parse_result_or_text(username):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(f"/plans/{Task.objects.live().first().plan_id}/").status_code == 200
     assert any(HEAVY.search(q["sql"]) for q in ctx.captured_queries)
+
+
+def test_the_units_with_tasks_in_force_are_the_same_without_a_distinct_over_the_join():
+    from newinfra.orgs.models import Organization
+    from newinfra.plans.models import Plan, live_responsibility_q
+    from newinfra.plans.queries import units_with_live_tasks
+
+    def old():
+        return set(Organization.objects.filter(live_responsibility_q(), is_active=True).distinct())
+
+    assert set(units_with_live_tasks()) == old() and len(old()) > 10
+    # a withdrawn plan's units drop out of both alike
+    plan = Plan.objects.live().order_by("pk").first()
+    Plan.objects.filter(pk=plan.pk).update(is_active=False)
+    assert set(units_with_live_tasks()) == old()
+    Organization.objects.filter(pk__in=[o.pk for o in old()][:3]).update(is_active=False)
+    assert set(units_with_live_tasks()) == old()
