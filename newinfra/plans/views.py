@@ -149,7 +149,8 @@ def ledger(request):
             "include_collective": f.collective_included,
             "light_rule": sheet.LIGHT_RULE,
             "unit_unknown": bool(unit_value) and unit_org is None,
-            "organizations": units_with_live_tasks().order_by("kind", "name"),
+            # names only: hundreds of units, read for a datalist
+            "unit_names": units_with_live_tasks().order_by("kind", "name").values_list("name", flat=True),
             "query": query_without(request, "page", "sort"),
             "export_query": query_without(request, "page"),
         },
