@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_WORKERS ?= -n 2 --dist loadfile
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-pg lint bench clean
+.PHONY: help run test test-pg lint bench bench-db clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,12 +38,17 @@ lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check newinfra tests benchmarks
 	$(BIN)/ruff format --check newinfra tests benchmarks
 
-bench: $(STAMP) ## measure parser, platform, project library, map and monitoring speed; writes docs/benchmarks.md
+bench: $(STAMP) ## measure parser, map, platform, project library, monitoring and load (SQLite, then PostgreSQL); writes docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_parse.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/bench_geo.py --write docs/benchmarks.md
+	$(MAKE) --no-print-directory bench-db
+	DATABASE_URL=$$(scripts/ensure-postgres.sh) $(MAKE) --no-print-directory bench-db
+
+bench-db: $(STAMP) ## the benchmarks that use the database, on DATABASE_URL (SQLite if unset); each on a throwaway database
 	$(BIN)/python benchmarks/bench_platform.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_projects.py --write docs/benchmarks.md
-	$(BIN)/python benchmarks/bench_geo.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/bench_monitoring.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/bench_load.py --write docs/benchmarks.md
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.django_bench import setup, timed  # noqa: E402
+from benchmarks.django_bench import database_label, setup, timed  # noqa: E402
 
 setup()
 
@@ -101,8 +101,9 @@ def build_monitoring(indicators: int, months: int, seed: int = 11) -> int:
     with transaction.atomic(), connection.cursor() as cur:
         cur.executemany(
             "INSERT INTO indicators_datavalue (indicator_id, period, district_id, value, status, note, return_comment,"
-            " submitted_at, approved_at, is_demo) VALUES (%s,%s,%s,%s,'approved','','',%s,%s,0)",
-            [(a, b, c, v, now, now) for a, b, c, v in rows],
+            " submitted_at, approved_at, updated_at, is_demo) VALUES (%s,%s,%s,%s,'approved','','',%s,%s,%s,%s)",
+            # is_demo as a boolean parameter: PostgreSQL refuses the integer 0 for a boolean column
+            [(a, b, c, v, now, now, now, False) for a, b, c, v in rows],
         )
     cur = connection.cursor()
     cur.execute("ANALYZE")
@@ -141,7 +142,7 @@ def main() -> int:
         median, worst, queries = timed(client, url, args.repeat, *([before] if before else []))
         rows.append((label, url, median, worst, queries))
     lines = [
-        f"{stamp()} Database: {connection.vendor}. {args.indicators} indicators × (city + 11 districts) × "
+        f"{stamp()} Database: {database_label()}. {args.indicators} indicators × (city + 11 districts) × "
         f"{args.months} months = {values:,} approved values, {data['projects']:,} projects; built in {built:.0f} s. "
         f"Server time per request (Django test client, in-process), median and worst of {args.repeat}; "
         "the bar is 300 ms. “Right after a change” raises both data versions before every request, so "
@@ -154,7 +155,7 @@ def main() -> int:
     report = "\n".join(lines)
     print(report)
     if args.write:
-        update_section(args.write, "Monitoring: the city overview at scale", report)
+        update_section(args.write, f"Monitoring: the city overview at scale ({database_label()})", report)
     return 0
 
 

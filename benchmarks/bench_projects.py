@@ -1,7 +1,8 @@
-"""Project library at scale: 100,000 projects and 2,000,000 monthly dispatch reports on SQLite.
+"""Project library at scale: 100,000 projects and 2,000,000 monthly dispatch reports.
 
-Builds the data in a fresh database, then times the library's filtered list, the statistics page
-and the projects API in-process with Django's test client (server time), for the programme office
+Builds the data in a fresh database (SQLite, or a throwaway database on the PostgreSQL server of
+DATABASE_URL; ``--projects``/``--reports`` for a smaller trial), then times the library's filtered
+list, the statistics page and the projects API in-process with Django's test client (server time), for the programme office
 (sees everything) and a district reviewer (sees its district), and times Excel imports of 10,000
 rows (read, check every row, write with history). Run with ``make bench``; writes its section of
 docs/benchmarks.md.
@@ -20,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.django_bench import setup, timed  # noqa: E402
+from benchmarks.django_bench import database_label, setup, timed  # noqa: E402
 
 setup()
 
@@ -272,7 +273,7 @@ def main() -> int:
     dispatch_s = time.perf_counter() - t0
     assert result.ok and result.created == len(codes) * 2, result.errors[:5]
     lines = [
-        f"{stamp()} Database: {connection.vendor}. {data['projects']:,} projects, "
+        f"{stamp()} Database: {database_label()}. {data['projects']:,} projects, "
         f"{DispatchReport.objects.count():,} dispatch reports, built in {built:.0f} s. Server time per request "
         f"(Django test client, in-process), median and worst of {args.repeat}; the bar is 200 ms. "
         "`office` is the programme office (sees every declared project); `district` a district reviewer. "
@@ -295,7 +296,7 @@ def main() -> int:
     report = "\n".join(lines)
     print(report)
     if args.write:
-        update_section(args.write, "Project library at scale", report)
+        update_section(args.write, f"Project library at scale ({database_label()})", report)
     return 0
 
 

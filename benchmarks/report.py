@@ -11,6 +11,9 @@ from pathlib import Path
 HEADER = (
     "# Benchmarks\n\nFigures from `make bench` (benchmarks/). Timings on shared machines are noisy;\n"
     "compare figures from one run, not across runs. Each section says when and where it was measured.\n"
+    "The benchmarks that use a database run twice, each on a throwaway database: on SQLite, then on\n"
+    "PostgreSQL (the server `scripts/ensure-postgres.sh` starts); each of their sections names its\n"
+    "database. The parser and the map's coverage analysis use no database and run once.\n"
 )
 
 

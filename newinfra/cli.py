@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os  # already loaded by the interpreter: costs nothing
 import sys
 from pathlib import Path
 
@@ -78,6 +79,8 @@ def _serve_command(args: argparse.Namespace) -> int:
             bind,
             "--workers",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "--access-logfile",
             "-",
             "--timeout",
@@ -252,7 +255,21 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="serve the platform with gunicorn (default http://127.0.0.1:8000)")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--workers", type=int, default=2)
+    # Sync workers, one per core and one more (docs/benchmarks.md, “Load”): a page is Python on the
+    # CPU, so threads add no throughput under the GIL and lengthen the slowest answers; the extra
+    # process runs while another waits for PostgreSQL or a socket.
+    sv.add_argument(
+        "--workers",
+        type=int,
+        default=(os.cpu_count() or 1) + 1,
+        help="gunicorn worker processes (default: cores + 1)",
+    )
+    sv.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker (default 1; more: gunicorn's gthread worker, for long-polling or slow clients)",
+    )
     sv.set_defaults(func=_serve_command)
     cu = sub.add_parser("createuser", help="create a user in an organisation with a role")
     cu.add_argument("username")

@@ -31,7 +31,7 @@ from newinfra.indicators.attainment import RULE_TEXT, STATUS_LABELS
 from newinfra.indicators.queries import attainment_rows, domain_of
 from newinfra.orgs.models import Organization, OrgKind
 from newinfra.orgs.permissions import COLLECTIVE_UNITS
-from newinfra.plans.models import Responsibility, Task
+from newinfra.plans.models import Responsibility, Task, with_plan
 from newinfra.projects.models import DispatchReport, Domain, Project, Stage, Status
 from newinfra.supervision.models import ProgressReport, TaskState, TaskStatus
 
@@ -144,7 +144,7 @@ def build(as_of: dt.date) -> dict:
             card["overdue"] += len(r.overdue)
     states = task_states_on(as_of, moment)
     tasks = []
-    for task in Task.objects.live().select_related("plan").order_by("plan_id", "order"):
+    for task in with_plan(Task.objects.live()).order_by("plan_id", "order"):
         resp = list(task.responsibilities.filter(is_active=True).select_related("organization"))
         status = states.get(task.pk, TaskStatus.NOT_STARTED)
         tasks.append(

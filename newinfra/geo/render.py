@@ -67,7 +67,7 @@ def map_png(
     from PIL import Image, ImageDraw
 
     params = params or {}
-    boundaries = list(Boundary.objects.filter(level="district"))
+    boundaries = list(Boundary.objects.filter(level="district").defer("geometry"))
     if values is None:
         measure = measures.get(user, measure_key)
         values = measure.values(user, params)

@@ -49,7 +49,10 @@ STAGE_COLORS = ["#90a4ae", "#f9a825", "#1565c0", "#2e7d32", "#b71c1c"]
 
 def boundaries_geojson(simplified: bool = True, with_urls: bool = True) -> dict:
     features = []
-    for b in Boundary.objects.filter(level="district").select_related("organization"):
+    # Only the geometry that is sent: the full-precision one is ten times the JSON to decode.
+    rows = Boundary.objects.filter(level="district").select_related("organization")
+    rows = rows.defer("geometry") if simplified else rows.defer("geometry_simplified")
+    for b in rows:
         props = {
             "name": b.name,
             "code": b.code,
@@ -122,7 +125,7 @@ def map_page(request):
         )
     )
     layer = next((x for x in layers if str(x.pk) == request.GET.get("layer")), None)
-    names = {b.code: b.name for b in Boundary.objects.filter(level="district")}
+    names = dict(Boundary.objects.filter(level="district").values_list("code", "name"))
     payload = {
         "geojson": boundaries_geojson(),
         "values": [{"name": names[c], "code": c, "value": v} for c, v in values.items() if c in names],

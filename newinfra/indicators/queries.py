@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from newinfra.orgs.models import Organization, OrgKind
-from newinfra.plans.models import Plan, Target
+from newinfra.plans.models import Plan, Target, with_plan
 from newinfra.projects.models import Domain
 
 from . import attainment as att
@@ -106,7 +106,9 @@ def attainment_rows(
     the values as they stood at that moment (an evaluation's 基准日), not as they stand now."""
     as_of = as_of or timezone.localdate()
     qs = targets if targets is not None else Target.objects.live()
-    qs = qs.select_related("plan", "indicator", "task").order_by("plan_id", "order")
+    # Without the plan's parse result and text (with_plan): the rows are cached (pickled) and every
+    # target carries its own copy of its plan — with them, 6 MB to unpickle on every page with lights.
+    qs = with_plan(qs).select_related("indicator", "task").order_by("plan_id", "order")
     key = None
     if use_cache and targets is None and known_by is None:
         key = f"newinfra:attainment:{values_version()}:{as_of.isoformat()}"

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from newinfra.orgs.models import Organization, OrgKind
 from newinfra.orgs.permissions import is_office, may_open, member_required
 from newinfra.plans.compare import indicators_with_targets
-from newinfra.plans.models import Indicator, Plan, Target
+from newinfra.plans.models import PLAN_TEXTS, Indicator, Plan, Target
 from newinfra.projects.models import Domain
 from newinfra.utilities import bounds, history, versions
 from newinfra.utilities.figures import plain
@@ -105,7 +105,7 @@ def monitor(request):
             "counts": counts,
             "labels": STATUS_LABELS,
             "rule": RULE_TEXT,
-            "plans": Plan.objects.live(),
+            "plans": Plan.objects.live().defer(*PLAN_TEXTS),
             "domains": [(k, v) for k, v in DOMAIN_LABELS.items()],
             "filters": {"plan": plan, "status": status, "domain": domain, "as_of": as_of.isoformat()},
             "as_of_choices": as_of_choices(timezone.localdate()),

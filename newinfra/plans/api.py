@@ -10,7 +10,7 @@ from newinfra.utilities import versions
 
 from .compare import indicators_with_targets
 from .filtersets import TargetFilterSet, TaskFilterSet
-from .models import Indicator, Plan, Responsibility, Section, Target, Task
+from .models import Indicator, Plan, Responsibility, Section, Target, Task, with_plan
 from .workflow_api import PlanWorkflowMixin, TaskCorrectionMixin
 
 
@@ -201,8 +201,8 @@ class TaskViewSet(versions.VersionedUpdateMixin, TaskCorrectionMixin, viewsets.M
 
     def get_queryset(self):
         return (
-            Task.objects.visible_to(self.request.user)
-            .select_related("section", "plan")
+            with_plan(Task.objects.visible_to(self.request.user))
+            .select_related("section")
             .prefetch_related(
                 Prefetch("responsibilities", queryset=Responsibility.objects.select_related("organization"))
             )

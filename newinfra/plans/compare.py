@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from .models import Indicator, Target
+from .models import Indicator, Target, with_plan
 
 
 def has_conflict(targets) -> bool:
@@ -22,7 +22,7 @@ def indicators_with_targets():
         Indicator.objects.prefetch_related(
             Prefetch(
                 "targets",
-                queryset=Target.objects.live().select_related("plan", "task"),
+                queryset=with_plan(Target.objects.live()).select_related("task"),
                 to_attr="active_targets",
             )
         )

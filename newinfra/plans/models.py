@@ -38,6 +38,16 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(is_active=True) if _office(user) else self.live()
 
 
+# A plan's parse result and source text: some 100 KB per plan that no list, sheet or chart reads.
+PLAN_TEXTS = ("document", "source_text")
+
+
+def with_plan(qs, path: str = "plan"):
+    """``qs.select_related(path)`` without the plan's parse result and text: joined to 50 rows of a
+    page they would be 5 MB to read (and, for ``document``, to decode) for nothing."""
+    return qs.select_related(path).defer(*(f"{path}__{name}" for name in PLAN_TEXTS))
+
+
 class TaskQuerySet(models.QuerySet):
     def live(self):
         return self.filter(is_active=True, plan__status=PlanStatus.PUBLISHED, plan__is_active=True)

@@ -7,18 +7,33 @@ the user may see, so that the office sees a draft it proofreads."""
 
 from django.db.models import Prefetch
 
-from .models import Responsibility, Target, Task
+from newinfra.orgs.models import Organization
+
+from .models import Responsibility, Target, Task, with_plan
+
+
+def units_with_live_tasks():
+    """Active organisations with a responsibility in force. A semi-join (``pk IN``), not a DISTINCT
+    over organisations × responsibilities: at 6,000 tasks the DISTINCT took 150 ms on PostgreSQL,
+    most of the ledger page."""
+    return Organization.objects.filter(
+        is_active=True, pk__in=Responsibility.objects.live().values("organization_id")
+    )
 
 
 def tasks_with_units(user=None):
     """Tasks with their active units and targets prefetched (one query each): live ones, or every
     one ``user`` may see."""
     tasks = Task.objects.visible_to(user) if user is not None else Task.objects.live()
-    return tasks.select_related("plan", "section").prefetch_related(
-        Prefetch(
-            "responsibilities",
-            queryset=Responsibility.objects.filter(is_active=True).select_related("organization"),
-            to_attr="active_responsibilities",
-        ),
-        Prefetch("targets", queryset=Target.objects.filter(is_active=True), to_attr="active_targets"),
+    return (
+        with_plan(tasks)
+        .select_related("section")
+        .prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.filter(is_active=True).select_related("organization"),
+                to_attr="active_responsibilities",
+            ),
+            Prefetch("targets", queryset=Target.objects.filter(is_active=True), to_attr="active_targets"),
+        )
     )

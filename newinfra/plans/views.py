@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import (
     can_change_task,
     is_office,
@@ -24,15 +23,27 @@ from newinfra.utilities.tables import query_without, sort_and_page, xlsx_respons
 from .compare import shared_indicators
 from .excel import ledger_xlsx
 from .filtersets import TaskFilterSet, organization_for
-from .models import Plan, Responsibility, Section, Target, Task, live_responsibility_q
-from .queries import tasks_with_units
+from .models import (
+    PLAN_TEXTS,
+    Plan,
+    Responsibility,
+    Section,
+    Target,
+    Task,
+    with_plan,
+)
+from .queries import tasks_with_units, units_with_live_tasks
 
 
 @member_required
 def plan_list(request):
-    plans = Plan.objects.visible_to(request.user).annotate(
-        task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
-        target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+    plans = (
+        Plan.objects.visible_to(request.user)
+        .defer(*PLAN_TEXTS)
+        .annotate(
+            task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
+            target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+        )
     )
     if request.GET.get("export") == "xlsx":
         rows = [
@@ -134,15 +145,14 @@ def ledger(request):
             "page": page,
             "sort": sort,
             "filters": request.GET,
-            "plans": Plan.objects.live(),
+            "plans": Plan.objects.live().defer(*PLAN_TEXTS),
             "sections": sections,
             "unit_org": unit_org,
             "include_collective": f.collective_included,
             "light_rule": sheet.LIGHT_RULE,
             "unit_unknown": bool(unit_value) and unit_org is None,
-            "organizations": Organization.objects.filter(live_responsibility_q(), is_active=True)
-            .distinct()
-            .order_by("kind", "name"),
+            # names only: hundreds of units, read for a datalist
+            "unit_names": units_with_live_tasks().order_by("kind", "name").values_list("name", flat=True),
             "query": query_without(request, "page", "sort"),
             "export_query": query_without(request, "page"),
         },
@@ -227,7 +237,7 @@ def my_tasks(request):
 
 @member_required
 def target_list(request):
-    targets = Target.objects.live().select_related("plan", "task", "indicator")
+    targets = with_plan(Target.objects.live()).select_related("task", "indicator")
     try:
         if plan_id := bounds.query_id(request.GET, "plan", "规划"):
             targets = targets.filter(plan_id=plan_id)
@@ -272,7 +282,7 @@ def target_list(request):
             "page": page,
             "sort": sort,
             "shared": shared_indicators(),
-            "plans": Plan.objects.live(),
+            "plans": Plan.objects.live().defer(*PLAN_TEXTS),
             "query": query_without(request, "page", "sort"),
             "export_query": query_without(request, "page"),
         },

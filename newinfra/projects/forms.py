@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q
 
 from newinfra.orgs.models import Organization, OrgKind
-from newinfra.plans.models import Indicator, Task
+from newinfra.plans.models import Indicator, Task, with_plan
 from newinfra.utilities import bounds, versions
 from newinfra.utilities.widgets import IsoDateInput, MonthInput
 
@@ -113,9 +113,7 @@ class ProjectForm(versions.VersionedFormMixin, bounds.BoundedFormMixin, forms.Mo
         self.fields[
             "competent"
         ].help_text = "留空即可：只在一个区的项目由所在区政府初审，跨区项目由行业主管部门初审。"
-        self.fields["tasks"].queryset = (
-            Task.objects.live().select_related("plan").order_by("plan_id", "order")
-        )
+        self.fields["tasks"].queryset = with_plan(Task.objects.live()).order_by("plan_id", "order")
         self.fields["code"].required = False
         self.fields["code"].help_text = "提交申报前必须填写；草稿可暂缺。"
         first = self.instance.contributions.filter(is_active=True).first() if self.instance.pk else None

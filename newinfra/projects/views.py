@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from newinfra.orgs.models import Role
 from newinfra.orgs.permissions import is_office, member_required, membership
+from newinfra.plans.models import with_plan
 from newinfra.utilities import bounds, history
 from newinfra.utilities.tables import query_without, sort_and_page, xlsx_response
 from newinfra.utilities.workbooks import ImportFileError
@@ -199,7 +200,7 @@ def project_detail(request, pk: int):
         {
             "project": project,
             "districts": project.districts.all(),
-            "tasks": project.tasks.select_related("plan"),
+            "tasks": with_plan(project.tasks.all()),
             "contributions": project.contributions.filter(is_active=True).select_related("indicator"),
             "events": project.events.select_related("user", "organization"),
             "reports": reports,

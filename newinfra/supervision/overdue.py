@@ -23,7 +23,7 @@ from newinfra.indicators.models import (
     previous_period_end,
 )
 from newinfra.indicators.services import REPORTED
-from newinfra.plans.models import Responsibility, Target
+from newinfra.plans.models import Responsibility, Target, with_plan
 from newinfra.projects import queries as project_queries
 
 from . import services
@@ -84,7 +84,7 @@ def _value_items(as_of: dt.date, org_id=None, soon: bool = False) -> list[Overdu
         .prefetch_related(
             Prefetch(
                 "indicator__targets",
-                queryset=Target.objects.filter(is_active=True, plan__is_active=True).select_related("plan"),
+                queryset=with_plan(Target.objects.filter(is_active=True, plan__is_active=True)),
                 to_attr="live_targets",
             )
         )
@@ -153,10 +153,11 @@ def _task_items(as_of: dt.date, org_id=None, soon: bool = False) -> list[Overdue
     posted = set(ProgressReport.objects.filter(period=quarter).values_list("task_id", "organization_id"))
     closed = set(TaskState.objects.filter(status=TaskStatus.CLOSED).values_list("task_id", flat=True))
     resp = (
-        Responsibility.objects.filter(is_active=True, task__is_active=True, task__plan__is_active=True)
+        with_plan(Responsibility.objects.filter(is_active=True, task__is_active=True), "task__plan")
+        .filter(task__plan__is_active=True)
         .filter(Q(task__plan__period_end__isnull=True) | Q(task__plan__period_end__gte=quarter.year))
         .exclude(organization__name__in=["各区政府", "市直职能部门"])
-        .select_related("task", "task__plan", "organization")
+        .select_related("organization")
         .order_by("task_id", "-is_lead")
     )
     by_task: dict[int, list[Responsibility]] = {}

@@ -19,7 +19,7 @@ from newinfra.indicators.models import (
 from newinfra.indicators.queries import REPORTED, overdue_periods
 from newinfra.orgs.models import Organization, Role
 from newinfra.orgs.permissions import can_change_task, is_office, membership
-from newinfra.plans.models import Responsibility, Target, Task
+from newinfra.plans.models import Responsibility, Target, Task, with_plan
 from newinfra.utilities import versions
 
 from .models import (
@@ -331,7 +331,7 @@ def overdue_values(as_of: dt.date) -> list[tuple[IndicatorProfile, dt.date]]:
         .prefetch_related(
             Prefetch(
                 "indicator__targets",
-                queryset=Target.objects.live().select_related("plan"),
+                queryset=with_plan(Target.objects.live()),
                 to_attr="live_targets",
             )
         )
@@ -354,16 +354,23 @@ def overdue_values(as_of: dt.date) -> list[tuple[IndicatorProfile, dt.date]]:
     return out
 
 
-def overdue_tasks(as_of: dt.date) -> list[tuple[Task, Organization, dt.date]]:
-    """(task, unit, quarter) for the last quarter whose progress was due and not reported."""
+def overdue_tasks(as_of: dt.date, task_ids=None) -> list[tuple[Task, Organization, dt.date]]:
+    """(task, unit, quarter) for the last quarter whose progress was due and not reported; of the
+    tasks ``task_ids`` only when given (a ledger page asks about its 50 rows, not every task)."""
     due_quarter = quarter_end(as_of)
     while due_quarter + dt.timedelta(days=TASK_GRACE_DAYS) >= as_of:
         due_quarter = previous_period_end(due_quarter, Frequency.QUARTER)
-    posted = set(ProgressReport.objects.filter(period=due_quarter).values_list("task_id", "organization_id"))
-    closed = set(TaskState.objects.filter(status=TaskStatus.CLOSED).values_list("task_id", flat=True))
+    reports = ProgressReport.objects.filter(period=due_quarter)
+    states = TaskState.objects.filter(status=TaskStatus.CLOSED)
+    responsibilities = Responsibility.objects.live()
+    if task_ids is not None:
+        reports, states = reports.filter(task_id__in=task_ids), states.filter(task_id__in=task_ids)
+        responsibilities = responsibilities.filter(task_id__in=task_ids)
+    posted = set(reports.values_list("task_id", "organization_id"))
+    closed = set(states.values_list("task_id", flat=True))
     out = []
     resp = (
-        Responsibility.objects.live()
+        responsibilities
         # A task asks for progress up to the quarter of its deadline (deadline_date); one without
         # a dated deadline, until its plan ends.
         .filter(

@@ -59,7 +59,7 @@ def annotate(tasks, as_of: dt.date) -> list:
         .order_by("task_id", "-period", "-posted_at")
     ):
         latest.setdefault(report.task_id, report)
-    late = {t.pk for t, _, _ in overdue_tasks(as_of)} if tasks else set()
+    late = {t.pk for t, _, _ in overdue_tasks(as_of, task_ids=ids)} if tasks else set()
     labels = dict(TaskStatus.choices)
     for t in tasks:
         status = states.get(t.pk, TaskStatus.NOT_STARTED)

@@ -11,7 +11,7 @@ from newinfra.indicators.attainment import RULE_TEXT, STATUS_LABELS
 from newinfra.indicators.queries import DOMAIN_LABELS, as_of_choices, as_of_from, attainment_rows, row_dict
 from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import member_required, responsible_ids
-from newinfra.plans.models import Plan, Responsibility, Task
+from newinfra.plans.models import Plan, Responsibility, Task, with_plan
 from newinfra.projects.permissions import invisible_projects, visibility_scope, visible_projects
 from newinfra.projects.stats_cache import cached_statistics
 from newinfra.supervision.models import TaskState, TaskStatus
@@ -228,7 +228,7 @@ def unit_dashboard(request, pk: int):
             TaskStatus(states.get(t.pk, TaskStatus.NOT_STARTED)).label,
             states.get(t.pk, TaskStatus.NOT_STARTED),
         )
-        for t in tasks.select_related("plan").order_by("plan_id", "order")
+        for t in with_plan(tasks).order_by("plan_id", "order")
     ]
     card = {"tasks": 0, "targets": len(mine), "overdue": sum(len(r["overdue"]) for r in mine)}
     card.update({s: sum(1 for r in mine if r["status"] == s) for s in STATUS_ORDER})

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import may_open
-from newinfra.plans.models import Indicator, Plan, Task
+from newinfra.plans.models import PLAN_TEXTS, Indicator, Plan, Task, with_plan
 from newinfra.projects.permissions import visible_projects
 
 PER_KIND = 20
@@ -39,7 +39,7 @@ class Group:
 
 
 def _tasks(user, q):
-    qs = Task.objects.filter(is_active=True, plan__is_active=True).select_related("plan")
+    qs = with_plan(Task.objects.filter(is_active=True, plan__is_active=True))
     qs = qs.filter(Q(title__icontains=q) | Q(text__icontains=q) | Q(number=q)).order_by("plan_id", "order")
     hits = [
         Hit(f"{t.number}. {t.title}", reverse("task-detail", args=[t.pk]), t.plan.title)
@@ -83,7 +83,7 @@ def _organizations(user, q):
 
 
 def _plans(user, q):
-    qs = Plan.objects.filter(is_active=True, title__icontains=q).order_by("id")
+    qs = Plan.objects.filter(is_active=True, title__icontains=q).defer(*PLAN_TEXTS).order_by("id")
     hits = [Hit(p.title, reverse("plan-detail", args=[p.pk]), p.period or "") for p in qs[:PER_KIND]]
     return hits, qs.count(), ""
 

@@ -194,14 +194,14 @@ def _plans_to_proofread() -> Todo | None:
     """Plans uploaded as drafts, and revisions of published plans, wait for the office's proofreading."""
     from django.urls import reverse
 
-    from newinfra.plans.models import Plan, PlanRevision, PlanStatus
+    from newinfra.plans.models import PLAN_TEXTS, Plan, PlanRevision, PlanStatus, with_plan
 
     qs = Plan.objects.filter(is_active=True, status=PlanStatus.DRAFT)
     # Always both queries, so that the count of queries does not depend on the data.
     revisions = PlanRevision.objects.filter(status=PlanRevision.Status.DRAFT, plan__is_active=True)
     n = qs.count() + revisions.count()
-    rows = list(qs.order_by("pk")[:SHOWN])
-    waiting = list(revisions.select_related("plan").order_by("pk")[:SHOWN])
+    rows = list(qs.defer(*PLAN_TEXTS).order_by("pk")[:SHOWN])
+    waiting = list(with_plan(revisions).defer("document", "source_text").order_by("pk")[:SHOWN])
     if not n:
         return None
     lines = [TodoLine(p.title, reverse("plan-proofread", args=[p.pk])) for p in rows] + [

@@ -5,11 +5,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import is_office, member_required, membership
 from newinfra.plans.compare import shared_indicators
-from newinfra.plans.models import Plan, live_responsibility_q
-from newinfra.plans.queries import tasks_with_units
+from newinfra.plans.models import PLAN_TEXTS, Plan
+from newinfra.plans.queries import tasks_with_units, units_with_live_tasks
 from newinfra.utilities.script import SCRIPT_SESSION_KEY, SCRIPTS
 
 
@@ -42,9 +41,13 @@ def home(request):
         if m
         else []
     )
-    plans = Plan.objects.live().annotate(
-        task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
-        target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+    plans = (
+        Plan.objects.live()
+        .defer(*PLAN_TEXTS)
+        .annotate(
+            task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True),
+            target_count=Count("targets", filter=Q(targets__is_active=True), distinct=True),
+        )
     )
     return render(
         request,
@@ -54,9 +57,7 @@ def home(request):
             "todo_total": sum(t.count for t in todos),
             "plans": plans,
             "my_task_count": my_tasks.distinct().count() if m else 0,
-            "organization_count": Organization.objects.filter(live_responsibility_q(), is_active=True)
-            .distinct()
-            .count(),
+            "organization_count": units_with_live_tasks().count(),
             "shared": shared_indicators(),
             **_project_tiles(request.user),
             **_light_tiles(),
