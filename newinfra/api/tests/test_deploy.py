@@ -19,6 +19,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(60),
     }
     env.pop("NEWINFRA_TESTING", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for this test process by the browser fixture
     result = subprocess.run(
         [CLI, "manage", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
