@@ -98,15 +98,20 @@ def test_complete_corpus_present():
     )
 
 
+def explain(doc, s, units: int | None = None) -> str:
+    """What a failing score missed and added, for the assertion message."""
+    return (
+        f"{doc.name}: F1 { {k: round(s[k].f1, 3) for k in KINDS} }; missed units {s['missed_units'][:units]}; "
+        f"extra units {s['extra_units'][:units]}; missed targets {[t['text'] for t in s['missed_targets']]}; "
+        f"extra targets {[(t['text'], t['value'], t['task_number']) for t in s['extra_targets']]}"
+    )
+
+
 @pytest.mark.parametrize("doc", COMPLETE, ids=[d.stem for d in COMPLETE])
 def test_complete_tuning_plan_scores(doc):
     plan, gold = pair(doc)
     s = score(plan, gold)
-    msg = (
-        f"{doc.name}: F1 { {k: round(s[k].f1, 3) for k in KINDS} }; missed units {s['missed_units'][:10]}; "
-        f"extra units {s['extra_units'][:10]}; missed targets {[t['text'] for t in s['missed_targets']]}; "
-        f"extra targets {[(t['text'], t['value'], t['task_number']) for t in s['extra_targets']]}"
-    )
+    msg = explain(doc, s, units=10)
     for k in KINDS:
         assert s[k].f1 >= 0.95, msg
 
@@ -154,11 +159,7 @@ def test_round4_corpus_present():
 def test_round4_tuning_plan_scores(doc):
     plan, gold = pair(doc)
     s = score(plan, gold)
-    msg = (
-        f"{doc.name}: F1 { {k: round(s[k].f1, 3) for k in KINDS} }; missed units {s['missed_units']}; "
-        f"extra units {s['extra_units']}; missed targets {[t['text'] for t in s['missed_targets']]}; "
-        f"extra targets {[(t['text'], t['value'], t['task_number']) for t in s['extra_targets']]}"
-    )
+    msg = explain(doc, s)
     for k in KINDS:
         assert s[k].f1 >= 0.9, msg
 
