@@ -130,9 +130,7 @@ class DataValueViewSet(
         return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": versions.etag_of(dv)})
 
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = f'"{response.data["version"]}"'
-        return response
+        return versions.tagged(super().retrieve(request, *args, **kwargs))
 
     @extend_schema(request=None, responses=DataValueSerializer)
     @action(detail=True, methods=["post"])

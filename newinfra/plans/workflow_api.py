@@ -129,6 +129,4 @@ class TaskCorrectionMixin:
             )
         except services.PlanError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        response = Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
-        response["ETag"] = f'"{response.data["version"]}"'
-        return response
+        return versions.tagged(Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data))

@@ -55,6 +55,12 @@ def etag_of(obj) -> str:
     return f'"{version_of(obj)}"'
 
 
+def tagged(response):
+    """``response`` with the ``ETag`` of the record it serialises (its ``version`` field)."""
+    response["ETag"] = f'"{response.data["version"]}"'
+    return response
+
+
 def from_if_match(header: str) -> str:
     return header.strip().removeprefix("W/").strip('"') if header else ""
 
@@ -196,9 +202,7 @@ class VersionedUpdateMixin:
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
-        if "version" in getattr(response, "data", {}):
-            response["ETag"] = f'"{response.data["version"]}"'
-        return response
+        return tagged(response) if "version" in getattr(response, "data", {}) else response
 
     def locked_object(self):
         """``get_object`` with the row locked (PostgreSQL; SQLite's IMMEDIATE transaction already
