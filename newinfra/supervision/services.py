@@ -92,11 +92,15 @@ def post_progress(
     )
     if versions.is_stale(current, version):
         raise SupervisionError(versions.conflict_message(current, version, "季度进展"))
-    report, _ = ProgressReport.objects.get_or_create(
-        task=task,
-        organization=m.organization,
-        period=period,
-        defaults={"status": status, "text": text.strip(), "posted_by": user},
+    # the row just read (and locked) is the one corrected; read again only to create it
+    report = (
+        current
+        or ProgressReport.objects.get_or_create(
+            task=task,
+            organization=m.organization,
+            period=period,
+            defaults={"status": status, "text": text.strip(), "posted_by": user},
+        )[0]
     )
     report.status, report.text, report.posted_by = status, text.strip(), user
     report._history_user = user
