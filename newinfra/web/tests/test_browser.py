@@ -26,6 +26,7 @@ def test_ledger_filter(page):
     page.fill("input[name=unit]", "市工业和信息化局")
     page.select_option("select[name=role]", "lead")
     page.click("#ledger-filter button[type=submit]")
+    page.wait_for_load_state()  # count() reads the page once, it does not wait
     rows = page.locator("#ledger-table tbody tr")
     assert rows.count() == 1
     assert "工业互联网" in rows.first.inner_text()
@@ -33,6 +34,7 @@ def test_ledger_filter(page):
     page.select_option("select[name=role]", "")
     page.fill("#ledger-filter input[name=q]", "充电")  # not the header search box
     page.click("#ledger-filter button[type=submit]")
+    page.wait_for_load_state()  # count() reads the page once, it does not wait
     assert all(
         "充电" in t for t in [page.locator("#ledger-table tbody tr").nth(i).inner_text() for i in range(2)]
     )
@@ -69,5 +71,6 @@ def test_a_district_user_cannot_report_on_another_units_task(page):
     login(page, "tianhe")
     page.goto(page.base + "/ledger/?unit=市卫生健康委&role=lead")
     page.locator("#ledger-table tbody tr a").first.click()
+    page.wait_for_load_state()
     assert page.locator("textarea[name=progress_note]").count() == 0
     assert "仅此任务的责任单位和统筹办可填写进展" in page.content()

@@ -55,6 +55,7 @@ def test_a_declaration_moves_through_three_homes_and_the_declarant_is_told(page)
     page.fill("#id_contact_name", "刘经理")
     page.fill("#id_contact_phone", "020-88888888")
     page.click("button[value=submit]")
+    page.wait_for_load_state()
     assert "待初审" in page.locator("#project-head").inner_text()
     assert "天河区政府" in page.content()
     project_url = page.url

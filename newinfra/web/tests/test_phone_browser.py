@@ -76,6 +76,7 @@ def test_the_menu_button_opens_the_sections_the_role_may_open(phone):
     assert "督办" in labels and "我的任务" in labels
     phone.screenshot(path=str(phone.artifacts / "phone_menu.png"))
     phone.click("#mainnav >> text=我的任务")
+    phone.wait_for_load_state()  # the rows below are counted, not waited for
     assert "我的任务" in phone.locator("h1").inner_text()
     assert fits(phone)
     first = phone.locator("table.grid tbody tr").first
@@ -97,6 +98,7 @@ def test_a_unit_reports_a_value_and_answers_a_supervision_order_on_a_phone(phone
     phone.fill("textarea[name=text]", "已约谈运营商，四季度新增站址120个。")
     phone.screenshot(path=str(phone.artifacts / "phone_order_feedback.png"), full_page=True)
     phone.click("form:has(textarea[name=text]) button[type=submit]")
+    phone.wait_for_load_state()
     assert "反馈已提交" in phone.locator(".messages").inner_text()
     assert "已约谈运营商" in phone.content()
 
@@ -127,8 +129,12 @@ def test_each_role_sees_only_its_sections_and_is_refused_in_chinese(page):
     labels = page.locator("#mainnav a").all_inner_texts()
     assert {"督办", "评估", "总览", "指标监测"} <= set(labels) and "我的任务" not in labels
     page.fill(".topbar .search input", "5G")
-    page.press(".topbar .search input", "Enter")
-    assert page.locator("#results-tasks").is_visible() and page.locator("#results-projects").is_visible()
+    with page.expect_navigation():
+        page.press(".topbar .search input", "Enter")
+    # wait_for fails with a timeout if the section never shows; is_visible() would read the
+    # page once, possibly before the results page has replaced the previous one.
+    page.locator("#results-tasks").wait_for(state="visible")
+    page.locator("#results-projects").wait_for(state="visible")
 
 
 def test_freezing_an_evaluation_asks_first(page):
