@@ -292,6 +292,33 @@ def _require_reason(plan: Plan, reason: str | None) -> str:
     return reason or "校对"
 
 
+PLAN_FIELDS = ("title", "period_start", "period_end")
+
+
+@transaction.atomic
+def edit_plan(plan: Plan, user=None, reason: str | None = None, **changes) -> Plan:
+    """Change a plan's title or period. A published plan's title is what every unit's ledger and
+    notice names, so its change needs a reason like any amendment; the history keeps both."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    before = {k: getattr(plan, k) for k in PLAN_FIELDS}
+    if "title" in changes:
+        title = (changes["title"] or "").strip()
+        if not title:
+            raise PlanError("规划名称不能为空。")
+        plan.title = title[:200]
+    for k in ("period_start", "period_end"):
+        if k in changes:
+            setattr(plan, k, changes[k] or None)
+    if plan.period_start and plan.period_end and plan.period_start > plan.period_end:
+        raise PlanError("规划起始年不能晚于截止年。")
+    if {k: getattr(plan, k) for k in PLAN_FIELDS} == before:
+        return plan  # nothing changed: no reason asked, no history row
+    reason = _require_reason(plan, reason)
+    _stamp(plan, user, reason)
+    plan.save()
+    return plan
+
+
 def parse_date(value) -> dt.date | None:
     if value in (None, ""):
         return None

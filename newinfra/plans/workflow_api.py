@@ -5,6 +5,8 @@ scripts and other systems rely on it:
 - ``POST /api/plans/`` (multipart ``document``, optional ``title``) → 201 ``{"id", "status": "draft", …}``
 - ``POST /api/plans/ID/publish/`` → 200 ``{"status": "published", …}``
 - ``POST /api/plans/ID/withdraw/`` with ``reason`` → 200 ``{"status": "withdrawn", …}``
+- ``PATCH /api/plans/ID/`` with ``title``, ``period_start``, ``period_end`` (and ``reason`` once
+  the plan is published) → 200, or 400 with ``detail``
 - ``PATCH /api/tasks/ID/`` with ``title``, ``lead_units``, ``co_units``, ``deadline``, ``deadline_date``
   (and ``reason`` once the plan is published)
 """
@@ -15,7 +17,7 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
 from newinfra.orgs.permissions import is_office
@@ -34,6 +36,11 @@ def _names(value) -> list[str]:
     if isinstance(value, (list, tuple)):
         return [str(v) for v in value]
     raise services.PlanError("单位须为单位名称的列表。")
+
+
+class PlanRefused(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "请求无法执行。"
 
 
 class PlanWorkflowMixin:
@@ -73,6 +80,20 @@ class PlanWorkflowMixin:
             extra["revision"] = {"id": result.revision.pk, "status": result.revision.status}
         code = status.HTTP_200_OK if result.status == "unchanged" else status.HTTP_201_CREATED
         return self._plan_body(result.plan, code, **extra)
+
+    def perform_update(self, serializer):
+        # Through the service, so a published plan's title needs a reason like any amendment.
+        try:
+            plan = services.edit_plan(
+                serializer.instance,
+                self.request.user,
+                self.request.data.get("reason"),
+                **serializer.validated_data,
+            )
+        except services.PlanError as exc:
+            raise PlanRefused(str(exc)) from exc
+        for k in services.PLAN_FIELDS:  # the instance keeps its task and target counts
+            setattr(serializer.instance, k, getattr(plan, k))
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])

@@ -139,7 +139,7 @@ def test_a_responsible_unit_reports_progress_but_cannot_rewrite_the_task():
 WRITES = [
     ("patch", "/api/tasks/{own_task}/", {"progress_note": "进展"}),
     ("patch", "/api/tasks/{other_task}/", {"progress_note": "进展"}),
-    ("patch", "/api/plans/{plan}/", {"title": "新标题"}),
+    ("patch", "/api/plans/{plan}/", {"title": "新标题", "reason": "更正标题"}),
     ("post", "/api/organizations/", {"name": "测试单位{role}", "kind": "other"}),
     ("patch", "/api/organizations/{org}/", {"name": "市发展改革委（改名）"}),
 ]

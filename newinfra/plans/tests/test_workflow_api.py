@@ -164,3 +164,33 @@ def test_a_draft_counts_nowhere_and_a_withdrawal_leaves_the_overview_on_the_next
     assert count(unit, f"/api/targets/?plan={pid}") == 0
     assert unit.get(f"/api/plans/{pid}/").status_code == 404
     assert office.get(f"/api/plans/{pid}/").json()["status"] == "withdrawn"
+
+
+def test_a_published_plans_title_changes_only_with_a_reason_and_history_keeps_both(office, unit):
+    from newinfra.plans.models import Plan
+
+    pid = post_plan(office).json()["id"]
+    r = office.patch(f"/api/plans/{pid}/", {"title": "草稿期间改名"}, format="json")
+    assert r.status_code == 200 and r.json()["title"] == "草稿期间改名"  # a draft: no reason asked
+    office.post(f"/api/plans/{pid}/publish/")
+    rows = Plan.history.filter(id=pid).count()
+    r = office.patch(f"/api/plans/{pid}/", {"title": "发布后改名"}, format="json")
+    assert r.status_code == 400 and "原因" in r.json()["detail"]
+    assert office.get(f"/api/plans/{pid}/").json()["title"] == "草稿期间改名"
+    assert Plan.history.filter(id=pid).count() == rows  # refused: nothing written
+    r = office.patch(
+        f"/api/plans/{pid}/", {"period_start": 2030, "period_end": 2025, "reason": "x"}, format="json"
+    )
+    assert r.status_code == 400 and "起始年" in r.json()["detail"]
+    r = office.patch(f"/api/plans/{pid}/", {"title": " ", "reason": "x"}, format="json")
+    assert r.status_code == 400
+    r = office.patch(f"/api/plans/{pid}/", {"title": "发布后改名", "reason": "按印发稿更正"}, format="json")
+    assert r.status_code == 200 and r.json()["title"] == "发布后改名" and r.json()["task_count"] == 3
+    latest = Plan.history.filter(id=pid).first()
+    assert latest.title == "发布后改名" and latest.history_change_reason == "按印发稿更正"
+    assert latest.history_user.username == "office"
+    assert latest.prev_record.title == "草稿期间改名"
+    assert (
+        unit.patch(f"/api/plans/{pid}/", {"title": "单位改名", "reason": "x"}, format="json").status_code
+        == 403
+    )
