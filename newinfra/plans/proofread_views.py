@@ -130,6 +130,14 @@ def _page(request, plan: Plan, error: str | None = None, posted=None, status: in
         for f in getattr(item, "flag_list", []):
             flag_kinds[f.get("kind")] = flag_labels().get(f.get("kind"), f.get("message") or f.get("kind"))
     org_names = sorted({*names.orgs.keys()})
+    plan_form = {
+        "title": plan.title,
+        "period_start": plan.period_start or "",
+        "period_end": plan.period_end or "",
+    }
+    plan_form["reason"] = ""
+    if posted and posted.get("action") == "edit_plan":
+        plan_form = {k: posted.get(k, "") for k in plan_form}
     pending = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first()
     return render(
         request,
@@ -153,6 +161,7 @@ def _page(request, plan: Plan, error: str | None = None, posted=None, status: in
             "needs_reason": plan.status == PlanStatus.PUBLISHED,
             "error": error,
             "posted": posted or {},
+            "plan_form": plan_form,
             "pending_revision": pending,
             "kind_choices": Organization._meta.get_field("kind").choices,
             "unknown_unit": unknown,
@@ -291,6 +300,28 @@ def new_alias(request, plan):
     return f"已把“{alias.name}”设为“{target.name}”的别名。", request.POST.get("back", "")
 
 
+def _year(value: str, label: str) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not (value.isdigit() and len(value) == 4):
+        raise services.PlanError(f"{label}请填写四位年份，如 2025。")
+    return int(value)
+
+
+def edit_plan(request, plan):
+    p = request.POST
+    plan = services.edit_plan(
+        plan,
+        request.user,
+        _reason(request),
+        title=p.get("title", ""),
+        period_start=_year(p.get("period_start", ""), "起始年"),
+        period_end=_year(p.get("period_end", ""), "截止年"),
+    )
+    return f"已保存规划“{plan.title}”。", ""
+
+
 def publish(request, plan):
     services.publish(plan, request.user)
     return f"已发布“{plan.title}”，各责任单位已收到任务通知。", ""
@@ -302,6 +333,7 @@ def withdraw(request, plan):
 
 
 ACTIONS = {
+    "edit_plan": edit_plan,
     "edit_task": edit_task,
     "add_task": add_task,
     "delete_task": delete_task,

@@ -118,6 +118,32 @@ def test_a_published_plan_asks_a_reason_for_each_amendment(client, draft):
     assert "说明：分工调整" in html and "天河区政府" in html and "（已移除）" in html
 
 
+def test_the_office_corrects_the_plans_title_and_years_and_a_bad_year_keeps_what_was_typed(client, draft):
+    login(client, "office")
+    form = {
+        "action": "edit_plan",
+        "title": "广州市测试规划（校对）",
+        "period_start": "2021",
+        "period_end": "二〇二五",
+    }
+    r = client.post(page(draft), form)
+    html = r.content.decode()
+    assert r.status_code == 400 and "截止年请填写四位年份" in html
+    assert 'value="广州市测试规划（校对）"' in html and 'value="二〇二五"' in html
+    draft.refresh_from_db()
+    assert draft.title != "广州市测试规划（校对）"
+    assert client.post(page(draft), {**form, "period_end": "2025"}).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.period_start, draft.period_end) == ("广州市测试规划（校对）", 2021, 2025)
+    services.publish(draft)
+    r = client.post(page(draft), {**form, "title": "改名", "period_end": "2025"})
+    assert r.status_code == 400 and "修改须填写原因" in r.content.decode()
+    r = client.post(page(draft), {**form, "title": "改名", "period_end": "2025", "reason": "按印发稿"})
+    assert r.status_code == 302
+    assert draft.history.first().history_change_reason == "按印发稿"
+    assert login(client, "gongxin").post(page(draft), {**form, "reason": "x"}).status_code in (403, 404)
+
+
 def test_the_page_reads_a_constant_number_of_queries(client, draft):
     login(client, "office")
     big = Plan.objects.get(source_name="004_95f77615fa3aaf4e.txt")
