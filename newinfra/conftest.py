@@ -1,12 +1,16 @@
 """Test set-up shared by every test directory: settings for a throwaway var/ and the demo data."""
 
+import contextlib
 import io
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -44,35 +48,92 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Served:
+    """A platform served for real (``newinfra serve``, gunicorn) on its own SQLite database."""
+
+    url: str
+    var: Path
+    env: dict
+
+    def request(self, method: str, path: str, body=None, token: str = "", timeout: float = 30):
+        """(status, parsed JSON or text) of one API call."""
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", f"Token {token}")
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                status, raw = r.status, r.read()
+        except urllib.error.HTTPError as exc:
+            status, raw = exc.code, exc.read()
+        try:
+            return status, json.loads(raw)
+        except ValueError:
+            return status, raw.decode("utf-8", "replace")
+
+    def token(self, username: str, password: str = "newinfra2026") -> str:
+        status, body = self.request("POST", "/api/auth/token/", {"username": username, "password": password})
+        assert status == 200, body
+        return body["token"]
+
+    def manage(self, *args: str) -> str:
+        out = subprocess.run(
+            CLI + ["manage", *args], env=self.env, check=True, capture_output=True, text=True, cwd=ROOT
+        )
+        return out.stdout
+
+
+@contextlib.contextmanager
+def serve(var: Path, workers: int = 1, extra_env: dict | None = None):
+    """Migrate and seed a fresh database in ``var``, start ``newinfra serve`` with ``workers``
+    processes and wait until it answers: the browser tests, and the tests that need real
+    concurrency (several processes writing one SQLite file, a worker held by an upload)."""
+    env = {**os.environ, "NEWINFRA_VAR": str(var), "NEWINFRA_TESTING": "1", **(extra_env or {})}
+    env.pop("DATABASE_URL", None)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    for step in (["migrate"], ["seed-demo"]):
+        subprocess.run(CLI + step, env=env, check=True, capture_output=True, cwd=ROOT)
+    port = free_port()
+    server = subprocess.Popen(
+        CLI + ["serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "/login/", timeout=1)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError("the platform did not start (newinfra serve exited)") from None
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the platform did not start within 30 s")
+        yield Served(url, var, env)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 @pytest.fixture(scope="session")
 def platform_url(tmp_path_factory):
     """A served platform with both plans and the demo users, on its own SQLite database."""
     var = tmp_path_factory.mktemp("var")
     os.environ["NEWINFRA_BROWSER_VAR"] = str(var)  # tests that prepare data for the served platform
-    env = {**os.environ, "NEWINFRA_VAR": str(var), "NEWINFRA_TESTING": "1"}
-    env.pop("DATABASE_URL", None)
-    for step in (["migrate"], ["seed-demo"]):
-        subprocess.run(CLI + step, env=env, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen(
-        CLI + ["serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/login/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        server.kill()
-        pytest.fail("the platform did not start")
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    with serve(var, workers=1) as served:
+        yield served.url
 
 
 @pytest.fixture(scope="session")

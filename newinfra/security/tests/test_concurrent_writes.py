@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .served import serve
+from newinfra.conftest import serve
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +17,8 @@ ROUNDS = 4  # per writer: create a draft and rename it, or report a value and co
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
-    yield from serve(tmp_path_factory.mktemp("var"), workers=4)
+    with serve(tmp_path_factory.mktemp("var"), workers=4) as served:
+        yield served
 
 
 def _count(db, sql: str) -> int:

@@ -14,10 +14,9 @@ import zipfile
 
 import pytest
 
+from newinfra.conftest import serve
 from newinfra.projects.tests.helpers import client_for
 from newinfra.utilities import workbooks
-
-from .served import serve
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -101,7 +100,8 @@ def test_the_time_budget_stops_a_long_read_with_a_chinese_message():
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
-    yield from serve(tmp_path_factory.mktemp("var"), workers=2)
+    with serve(tmp_path_factory.mktemp("var"), workers=2) as served:
+        yield served
 
 
 class Browser:
