@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from newinfra.orgs.permissions import is_office, member_required, membership
+from newinfra.orgs.permissions import is_office, member_required, membership, responsible_q
 from newinfra.plans.compare import shared_indicators
 from newinfra.plans.models import PLAN_TEXTS, Plan
 from newinfra.plans.queries import tasks_with_units, units_with_live_tasks
@@ -34,13 +34,8 @@ def home(request):
     if m is not None and m.role == Role.LEADER and not is_office(request.user):
         return overview(request)
     todos = todos_for(request.user)
-    my_tasks = (
-        tasks_with_units().filter(
-            responsibilities__organization=m.organization, responsibilities__is_active=True
-        )
-        if m
-        else []
-    )
+    # the same tasks as 我的任务: named, or through 各区政府 / 市直职能部门
+    my_tasks = tasks_with_units().filter(responsible_q(m.organization)) if m else []
     plans = (
         Plan.objects.live()
         .defer(*PLAN_TEXTS)

@@ -265,6 +265,16 @@ def test_my_tasks_include_the_tasks_of_all_district_governments():
     assert yuexiu == 38  # 36 through 各区政府, and tasks 1 and 2 of the first plan by name
 
 
+@pytest.mark.parametrize("username", ["tianhe", "yuexiu", "gongxin"])
+def test_the_homes_own_task_count_is_the_count_of_my_tasks(username):
+    """The tile counts what 我的任务 lists: a district's tasks through 各区政府 too."""
+    client = client_for(username)
+    listed = client.get("/my-tasks/").context["page"].paginator.count
+    assert listed > 0
+    html = client.get("/").content.decode()
+    assert f'<span class="tile-num">{listed}</span><span>项本单位任务</span>' in html
+
+
 def test_a_district_can_report_on_a_task_of_all_district_governments():
     task = (
         Task.objects.filter(responsibilities__organization__name="各区政府", is_active=True)
