@@ -275,15 +275,19 @@ def pages_for(browser: Browser) -> tuple[list[tuple[str, str]], list[str]]:
     return pages, closed
 
 
-def browse(browser: Browser, pages, deadline: float, tally: Tally, rng: random.Random) -> None:
-    """Open the pages one after another until the deadline; an answer that arrives after it is not
-    counted (but its server time is, so ``Tally.answered`` counts every answer for the CPU figures)."""
+def browse(
+    browser: Browser, pages, deadline: float, tally: Tally, rng: random.Random, rounds: int = 0
+) -> None:
+    """Open the pages one after another until the deadline, and past it until every page was opened
+    ``rounds`` times; an answer that arrives after the deadline is not counted unless a round is
+    still owed (but its server time is, so ``Tally.answered`` counts every answer for the CPU figures)."""
     order = list(pages)
+    done = 0
     while True:
         rng.shuffle(order)
         for label, url in order:
             t0 = time.perf_counter()
-            if t0 >= deadline:
+            if t0 >= deadline and done >= rounds:
                 return
             try:
                 status, _, _ = browser.request("GET", url)
@@ -293,12 +297,18 @@ def browse(browser: Browser, pages, deadline: float, tally: Tally, rng: random.R
             t1 = time.perf_counter()
             with tally.lock:
                 tally.answered += 1
-            if t1 <= deadline or error:
+            if t1 <= deadline or error or done < rounds:
                 tally.add(label, t1 - t0, error)
+        done += 1
 
 
 def run_level(
-    users: list[tuple[Browser, list]], seconds: float, minimal: bool, seed: int, pid: int | None = None
+    users: list[tuple[Browser, list]],
+    seconds: float,
+    minimal: bool,
+    seed: int,
+    pid: int | None = None,
+    rounds: int = 0,
 ) -> dict:
     tally = Tally()
     start = time.perf_counter()
@@ -306,7 +316,9 @@ def run_level(
     threads = []
     for i, (browser, pages) in enumerate(users):
         plan = [MINIMAL] if minimal else pages
-        t = threading.Thread(target=browse, args=(browser, plan, deadline, tally, random.Random(seed + i)))
+        t = threading.Thread(
+            target=browse, args=(browser, plan, deadline, tally, random.Random(seed + i), rounds)
+        )
         threads.append(t)
     load0 = os.getloadavg()[0]
     cpu0, wall0 = cpu_seconds(pid), time.perf_counter()
@@ -319,7 +331,8 @@ def run_level(
     answered = max(1, tally.answered)
     return {
         "pages": len(times),
-        "rate": len(times) / seconds,
+        # answers owed to a round are counted past the deadline: then over the whole time taken
+        "rate": len(times) / (max(seconds, wall1 - start) if rounds else seconds),
         "median": statistics.median(times) if times else float("nan"),
         "p95": times[min(len(times) - 1, int(0.95 * len(times)))] if times else float("nan"),
         "errors": sum(tally.errors.values()),
@@ -339,7 +352,9 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def measure(server: Server | Running, serve_args: list[str], levels: list[int], seconds: float) -> dict:
+def measure(
+    server: Server | Running, serve_args: list[str], levels: list[int], seconds: float, rounds: int = 0
+) -> dict:
     """Every level against one server configuration: the main pages, then the minimal view."""
     server.start(serve_args)
     try:
@@ -354,8 +369,8 @@ def measure(server: Server | Running, serve_args: list[str], levels: list[int], 
                 closed_by_user[username] = closed
                 users.append((browser, pages))
             run_level(users[:n], min(3.0, seconds), False, seed=n)  # warm-up, not counted
-            pages = run_level(users[:n], seconds, False, seed=n, pid=server.pid)
-            minimal = run_level(users[:n], seconds, True, seed=n, pid=server.pid)
+            pages = run_level(users[:n], seconds, False, seed=n, pid=server.pid, rounds=rounds)
+            minimal = run_level(users[:n], seconds, True, seed=n, pid=server.pid, rounds=rounds)
             results.append((n, pages, minimal))
             print(
                 f"[{' '.join(serve_args) or 'default'}] {n} users: pages {pages['rate']:.1f}/s "
@@ -385,6 +400,13 @@ def main() -> int:
     )
     ap.add_argument("--seconds", type=float, default=30, help="measured time per level and view (default 30)")
     ap.add_argument(
+        "--rounds",
+        type=int,
+        default=0,
+        help="go on past --seconds until each user has opened each of its pages this many times "
+        "(default 0: stop at --seconds; for checks on a slow machine)",
+    )
+    ap.add_argument(
         "--serve-args",
         action="append",
         help="arguments for newinfra serve, e.g. '--workers 4'; repeat to compare set-ups on the same data "
@@ -400,7 +422,7 @@ def main() -> int:
     setups = [a.split() for a in (args.serve_args or [""])]
 
     if args.url:
-        runs = [measure(Running(args.url), [], levels, args.seconds)]
+        runs = [measure(Running(args.url), [], levels, args.seconds, args.rounds)]
         runs[0]["url"] = args.url
         report = render(runs, args, None)
         print(report)
@@ -413,7 +435,7 @@ def main() -> int:
         server = Server(database_url)
         setup_s = time.perf_counter() - t0
         try:
-            runs = [measure(server, serve_args, levels, args.seconds) for serve_args in setups]
+            runs = [measure(server, serve_args, levels, args.seconds, args.rounds) for serve_args in setups]
         finally:
             server.remove()
 
@@ -443,7 +465,9 @@ def render(runs: list[dict], args, setup_s: float | None) -> str:
     lines = [
         f"{stamp()} {where}; each simulated user signs in as one of "
         f"the demo users ({', '.join(USERNAMES)}, in turn) and opens its main pages in a random order, one "
-        f"after another with no pause, for {args.seconds:.0f} s per level after a short warm-up. The client "
+        f"after another with no pause, for {args.seconds:.0f} s per level after a short warm-up"
+        + (f" (and on until each had opened each of its pages {args.rounds}×)" if args.rounds else "")
+        + ". The client "
         "(benchmarks/bench_load.py, threads + http.client) runs on the same cores. “Minimal view” is the "
         "same users fetching the sign-in page (the whole middleware stack and a small template) from the "
         "same server. Errors: any answer but 200 and any exception. “CPU ms” is the CPU time the server's "
