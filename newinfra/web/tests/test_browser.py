@@ -74,3 +74,24 @@ def test_a_district_user_cannot_report_on_another_units_task(page):
     page.wait_for_load_state()
     assert page.locator("textarea[name=progress_note]").count() == 0
     assert "仅此任务的责任单位和统筹办可填写进展" in page.content()
+
+
+def test_a_units_long_overdue_list_folds_after_eight_rows_and_opens_on_demand(page):
+    login(page, "office")
+    page.goto(page.base + "/supervision/")
+    group = page.locator(".unit-group", has=page.locator("tr.collapse-toggle")).first
+    rows = group.locator("tbody tr.overdue")
+    total = rows.count()
+    assert total > 8
+    assert sum(rows.nth(i).is_visible() for i in range(total)) == 8
+    page.emulate_media(media="print")  # a folded list prints whole
+    assert sum(rows.nth(i).is_visible() for i in range(total)) == total
+    page.emulate_media(media="screen")
+    toggle = group.locator("tr.collapse-toggle button")
+    assert toggle.inner_text() == f"展开其余 {total - 8} 项"
+    toggle.click()
+    assert sum(rows.nth(i).is_visible() for i in range(total)) == total
+    assert toggle.inner_text() == "收起"
+    # the index of units jumps to a unit's group
+    first = page.locator(".unit-index a").first
+    assert first.get_attribute("href").startswith("#unit-")

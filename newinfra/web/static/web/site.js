@@ -107,10 +107,42 @@
     });
   }
 
+  // --- long tables: <tbody data-collapse="N" data-more="…{n}…" data-less="…"> shows its first N
+  // rows and a button for the rest (its words are in the page, so the Traditional switch converts
+  // them); without JavaScript every row stays visible, and print and exports are never cut -------
+  function setUpCollapse() {
+    document.querySelectorAll("tbody[data-collapse]").forEach(function (body) {
+      var keep = parseInt(body.dataset.collapse, 10) || 10;
+      var rows = Array.prototype.slice.call(body.rows, keep);
+      if (!rows.length) return;
+      var columns = body.rows[0].cells.length;
+      var toggle = document.createElement("tr");
+      toggle.className = "collapse-toggle";
+      var cell = document.createElement("td");
+      cell.colSpan = columns;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "link";
+      cell.appendChild(button);
+      toggle.appendChild(cell);
+      body.appendChild(toggle);
+      function show(open) {
+        rows.forEach(function (r) { r.hidden = !open; });
+        button.textContent = open
+          ? body.dataset.less || "−"
+          : (body.dataset.more || "+{n}").replace("{n}", rows.length);
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      }
+      button.addEventListener("click", function () { show(rows[0].hidden); });
+      show(false);
+    });
+  }
+
   ready(function () {
     labelCells();
     setUpMenu();
     setUpConfirm();
     setUpInlineFree();
+    setUpCollapse();
   });
 })();
