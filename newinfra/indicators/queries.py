@@ -115,25 +115,32 @@ def attainment_rows(
         cached = cache.get(key)
         if cached is not None:
             return cached
-    qs = list(qs)
+    qs = _shared(list(qs), "plan")
     ids = {t.indicator_id for t in qs}
     profiles = {
         p.indicator_id: p
-        for p in IndicatorProfile.objects.filter(indicator_id__in=ids).select_related("responsible")
+        for p in _shared(
+            list(IndicatorProfile.objects.filter(indicator_id__in=ids).select_related("responsible")),
+            "responsible",
+        )
     }
     series, reported = city_series(ids, known_by)
     coverage = _coverage_points(profiles)
+    due: dict[tuple, list[dt.date]] = {}  # the due periods of a reporting rule, worked out once
     rows = []
     for t in qs:
         profile = profiles.get(t.indicator_id)
         points = coverage.get(t.indicator_id) or series.get(t.indicator_id, [])
         start = t.plan.period_start or 2020
         until = target_due(t, as_of)
-        overdue = (
-            overdue_periods(profile, start, as_of, reported.get(t.indicator_id, set()), until)
-            if profile and profile.responsible_id
-            else []
-        )
+        overdue = []
+        if profile and profile.responsible_id:
+            recent = _recent_year(start, as_of, until)
+            rule = (profile.frequency, profile.grace_days, recent, until)
+            if rule not in due:
+                due[rule] = due_periods(profile, recent, as_of, until)
+            done = reported.get(t.indicator_id, ())
+            overdue = [p for p in due[rule] if p not in done]
         points_now = [p for p in points if p[0] <= as_of]
         rows.append(
             TargetRow(
@@ -143,6 +150,17 @@ def attainment_rows(
     if key:
         cache.set(key, rows, 300)
     return rows
+
+
+def _shared(objects: list, field: str) -> list:
+    """``objects`` with one instance of each related ``field`` (``select_related`` makes a copy per
+    row): the rows are cached, and 300 copies of one plan are 300 times its pickling."""
+    seen: dict = {}
+    for obj in objects:
+        pk = getattr(obj, f"{field}_id")
+        if pk is not None:
+            setattr(obj, field, seen.setdefault(pk, getattr(obj, field)))
+    return objects
 
 
 def _coverage_points(profiles) -> dict[int, list[tuple[dt.date, float]]]:
@@ -213,8 +231,13 @@ def overdue_periods(
     until: dt.date | None = None,
 ) -> list[dt.date]:
     """Due periods without a submitted or approved city value (within the last two years)."""
-    recent = max(start_year, (min(as_of, until) if until else as_of).year - 1)
+    recent = _recent_year(start_year, as_of, until)
     return [p for p in due_periods(profile, recent, as_of, until) if p not in reported]
+
+
+def _recent_year(start_year: int, as_of: dt.date, until: dt.date | None) -> int:
+    """The first year whose missing reports count as overdue: last year, not before the plan."""
+    return max(start_year, (min(as_of, until) if until else as_of).year - 1)
 
 
 def task_deadline(target: Target) -> dt.date | None:
