@@ -125,7 +125,7 @@ def _float_of(field):
     """Raw values of a DecimalField → the float of the Decimal the ORM would have made of them:
     a Decimal (PostgreSQL) or an integer SQLite holds exactly (below 10^15, which SQLite's
     converter keeps to the digit) at once; anything else (a REAL) through the ORM's converter."""
-    connection = connections[DataValue.objects.db]
+    connection = connections[field.model._default_manager.db]
     col = field.get_col(field.model._meta.db_table)
     converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
     exact = 10**15
