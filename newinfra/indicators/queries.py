@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from django.core.cache import cache
+from django.db import connections
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from newinfra.orgs.models import Organization, OrgKind
 from newinfra.plans.models import Plan, Target, with_plan
@@ -73,8 +76,8 @@ def city_series(
         )
         if indicator_ids is not None:
             rows = rows.filter(indicator_id__in=indicator_ids)
-        found = rows.order_by("indicator_id", "period").values_list(
-            "indicator_id", "period", "value", "status"
+        found = _fetch(
+            rows.order_by("indicator_id", "period").values_list("indicator_id", "period", "value", "status")
         )
     else:
         history = DataValue.history.filter(district__isnull=True, history_date__lte=known_by)
@@ -92,11 +95,50 @@ def city_series(
         )
     approved: dict[int, list[tuple[dt.date, float]]] = {}
     reported: dict[int, set] = {}
+    days: dict = {}  # one date object per period: the rows are cached (pickled) with their points
+    to_float = _float_of(DataValue._meta.get_field("value"))
     for ind, period, value, status in found:
-        reported.setdefault(ind, set()).add(period)
-        if status == ValueStatus.APPROVED:
-            approved.setdefault(ind, []).append((period, float(value)))
+        day = days.get(period)
+        if day is None:
+            day = days[period] = period if isinstance(period, dt.date) else parse_date(period)
+        reported.setdefault(ind, set()).add(day)
+        if status == APPROVED:
+            approved.setdefault(ind, []).append((day, to_float(value)))
     return approved, reported
+
+
+APPROVED = ValueStatus.APPROVED.value
+
+
+def _fetch(values_list) -> list[tuple]:
+    """The rows of a ``values_list`` query as the database driver gives them, without the ORM's
+    converters on every value (for the city series: 10,800 rows in 13 ms instead of 30 ms).
+    The caller converts: see ``_float_of``; a date may come as text."""
+    compiler = values_list.query.get_compiler(values_list.db)
+    sql, params = compiler.as_sql()
+    with connections[values_list.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _float_of(field):
+    """Raw values of a DecimalField → the float of the Decimal the ORM would have made of them:
+    a Decimal (PostgreSQL) or an integer SQLite holds exactly (below 10^15, which SQLite's
+    converter keeps to the digit) at once; anything else (a REAL) through the ORM's converter."""
+    connection = connections[field.model._default_manager.db]
+    col = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+    exact = 10**15
+
+    def to_float(value) -> float:
+        kind = type(value)
+        if kind is Decimal or (kind is int and -exact < value < exact):
+            return float(value)
+        for convert in converters:
+            value = convert(value, col, connection)
+        return float(value)
+
+    return to_float
 
 
 def attainment_rows(
@@ -115,25 +157,32 @@ def attainment_rows(
         cached = cache.get(key)
         if cached is not None:
             return cached
-    qs = list(qs)
+    qs = _shared(list(qs), "plan")
     ids = {t.indicator_id for t in qs}
     profiles = {
         p.indicator_id: p
-        for p in IndicatorProfile.objects.filter(indicator_id__in=ids).select_related("responsible")
+        for p in _shared(
+            list(IndicatorProfile.objects.filter(indicator_id__in=ids).select_related("responsible")),
+            "responsible",
+        )
     }
     series, reported = city_series(ids, known_by)
     coverage = _coverage_points(profiles)
+    due: dict[tuple, list[dt.date]] = {}  # the due periods of a reporting rule, worked out once
     rows = []
     for t in qs:
         profile = profiles.get(t.indicator_id)
         points = coverage.get(t.indicator_id) or series.get(t.indicator_id, [])
         start = t.plan.period_start or 2020
         until = target_due(t, as_of)
-        overdue = (
-            overdue_periods(profile, start, as_of, reported.get(t.indicator_id, set()), until)
-            if profile and profile.responsible_id
-            else []
-        )
+        overdue = []
+        if profile and profile.responsible_id:
+            recent = _recent_year(start, as_of, until)
+            rule = (profile.frequency, profile.grace_days, recent, until)
+            if rule not in due:
+                due[rule] = due_periods(profile, recent, as_of, until)
+            done = reported.get(t.indicator_id, ())
+            overdue = [p for p in due[rule] if p not in done]
         points_now = [p for p in points if p[0] <= as_of]
         rows.append(
             TargetRow(
@@ -143,6 +192,17 @@ def attainment_rows(
     if key:
         cache.set(key, rows, 300)
     return rows
+
+
+def _shared(objects: list, field: str) -> list:
+    """``objects`` with one instance of each related ``field`` (``select_related`` makes a copy per
+    row): the rows are cached, and 300 copies of one plan are 300 times its pickling."""
+    seen: dict = {}
+    for obj in objects:
+        pk = getattr(obj, f"{field}_id")
+        if pk is not None:
+            setattr(obj, field, seen.setdefault(pk, getattr(obj, field)))
+    return objects
 
 
 def _coverage_points(profiles) -> dict[int, list[tuple[dt.date, float]]]:
@@ -213,8 +273,13 @@ def overdue_periods(
     until: dt.date | None = None,
 ) -> list[dt.date]:
     """Due periods without a submitted or approved city value (within the last two years)."""
-    recent = max(start_year, (min(as_of, until) if until else as_of).year - 1)
+    recent = _recent_year(start_year, as_of, until)
     return [p for p in due_periods(profile, recent, as_of, until) if p not in reported]
+
+
+def _recent_year(start_year: int, as_of: dt.date, until: dt.date | None) -> int:
+    """The first year whose missing reports count as overdue: last year, not before the plan."""
+    return max(start_year, (min(as_of, until) if until else as_of).year - 1)
 
 
 def task_deadline(target: Target) -> dt.date | None:

@@ -82,15 +82,17 @@ def filter_projects(qs, params) -> tuple[object, list[str]]:
 
 
 def statistics(qs, complement=None) -> dict:
-    """Counts and investment (万元) by domain, stage, district and year, of the given projects.
+    """Counts and investment (万元) by domain, stage, district and year, of the given projects:
+    ``group_statistics`` and, as ``by_year``, ``year_statistics``."""
+    return {**group_statistics(qs), "by_year": year_statistics(qs, complement)}
+
+
+def group_statistics(qs) -> dict:
+    """Totals, and counts and investment (万元) by domain, stage and district, of the given projects.
 
     One grouped query over a covering index gives domain × stage × status × districts; the rest
-    is summed here. The rolling-plan years come from the plan rows of the projects, or — when
-    ``complement`` (the projects *not* in ``qs``) is given and small — as all plan rows minus the
-    complement's, which reads one index instead of joining every project to its years.
+    is summed here.
     """
-    from .models import AnnualInvestment
-
     base = qs.order_by()
     groups = list(
         base.values("domain", "stage", "status", "districts_key").annotate(
@@ -128,6 +130,28 @@ def statistics(qs, complement=None) -> dict:
         key=lambda r: -r["investment"],
     )
 
+    return {
+        "totals": totals,
+        "by_domain": [
+            {"key": d.value, "label": d.label, **by_domain.get(d.value, {"n": 0, "investment": zero})}
+            for d in Domain
+        ],
+        "by_stage": [
+            {"key": s.value, "label": s.label, **by_stage.get(s.value, {"n": 0, "investment": zero})}
+            for s in Stage
+        ],
+        "by_district": by_district,
+    }
+
+
+def year_statistics(qs, complement=None) -> list[dict]:
+    """Planned and completed investment (万元) by year of the rolling plan, of the given projects:
+    from their plan rows, or — when ``complement`` (the projects *not* in ``qs``) is given and
+    small — as all plan rows minus the complement's, which reads one index instead of joining
+    every project to its years. The costliest part of the statistics (every plan row of the
+    library), so the pages that do not show the years do not ask for it."""
+    from .models import AnnualInvestment
+
     def years(rows) -> dict:
         return {
             r["year"]: r
@@ -145,22 +169,12 @@ def statistics(qs, complement=None) -> dict:
                 every[year][k] -= row[k] or 0
         by_year = [r for r in every.values() if r["n"]]
     else:
-        by_year = list(years(AnnualInvestment.objects.filter(project__in=base.values("pk"))).values())
+        by_year = list(
+            years(AnnualInvestment.objects.filter(project__in=qs.order_by().values("pk"))).values()
+        )
     for row in by_year:
         row["rate"] = (row["completed"] / row["planned"] * 100) if row["planned"] else None
-    return {
-        "totals": totals,
-        "by_domain": [
-            {"key": d.value, "label": d.label, **by_domain.get(d.value, {"n": 0, "investment": zero})}
-            for d in Domain
-        ],
-        "by_stage": [
-            {"key": s.value, "label": s.label, **by_stage.get(s.value, {"n": 0, "investment": zero})}
-            for s in Stage
-        ],
-        "by_district": by_district,
-        "by_year": by_year,
-    }
+    return by_year
 
 
 # --- 月度调度 due and overdue ----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db.models import F
 
 from .models import DataVersion
-from .queries import statistics
+from .queries import group_statistics, year_statistics
 
 LIFETIME_S = 300
 
@@ -30,15 +30,24 @@ def bump(name: str = "library") -> None:
         DataVersion.objects.get_or_create(name=name, defaults={"n": 1})
 
 
-def cached_statistics(qs, scope: str, params: dict, complement=None) -> dict:
-    """``statistics(qs)``, reused for the same scope and filters while the library is unchanged."""
+def cached_statistics(qs, scope: str, params: dict, complement=None, years: bool = True) -> dict:
+    """``statistics(qs)``, reused for the same scope and filters while the library is unchanged.
+
+    The two parts are cached apart: ``years=False`` (a page that shows no rolling-plan years, as
+    the city overview) leaves out ``by_year`` and never reads the plan rows."""
     raw = f"{scope}|{sorted((k, v) for k, v in params.items() if v)}"
     key = f"newinfra:stats:{current_version()}:{hashlib.sha1(raw.encode()).hexdigest()}"
     data = cache.get(key)
     if data is None:
-        data = statistics(qs, complement)
+        data = group_statistics(qs)
         cache.set(key, data, LIFETIME_S)
-    return data
+    if not years:
+        return data
+    by_year = cache.get(f"{key}:years")
+    if by_year is None:
+        by_year = year_statistics(qs, complement)
+        cache.set(f"{key}:years", by_year, LIFETIME_S)
+    return {**data, "by_year": by_year}
 
 
 def connect_signals() -> None:
