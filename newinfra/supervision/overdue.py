@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
 
 from newinfra.indicators.models import (
@@ -35,6 +33,7 @@ from newinfra.indicators.models import (
 from newinfra.indicators.services import REPORTED
 from newinfra.plans.models import Responsibility, Target, with_plan
 from newinfra.projects import queries as project_queries
+from newinfra.utilities.held import held
 
 from . import services
 from .models import ProgressReport, SupervisionOrder, TaskState, TaskStatus
@@ -257,7 +256,6 @@ def _attach_orders(items: list[OverdueItem]) -> list[OverdueItem]:
 
 VERSIONS = ("values", "library", "reports")
 LIFETIME_S = 300
-_held: dict[str, tuple[str, list]] = {}  # key -> (token, items): this process's lists, never pickled
 
 
 def _versions() -> str:
@@ -268,27 +266,12 @@ def _versions() -> str:
 
 
 def _cached(what: str, as_of: dt.date, compute, *args) -> list[OverdueItem]:
-    """``compute()``, reused for the same day and arguments while the data it reads is unchanged.
-
-    The cache holds a token per key and the process holds the list under it: the list's model
-    instances cost more to unpickle (6 ms for the city) than the token, and the token makes the
-    cache's lifetime, ``cache.clear()`` and other processes' recomputations apply to the list as
-    they would to a cached value. Each call gets its own copies of the items (``open_order`` is
-    set on them), sharing the read-only records they point to."""
+    """``compute()``, reused for the same day and arguments while the data it reads is unchanged
+    (held in the process, ``utilities.held``: the city's list took 6 ms to unpickle). Each call gets
+    its own copies of the items (``open_order`` is set on them), sharing the read-only records they
+    point to."""
     key = f"newinfra:overdue:{what}:{as_of.isoformat()}:{':'.join(map(str, args))}:{_versions()}"
-    token = cache.get(key)
-    held = _held.get(key)
-    if token is not None and held is not None and held[0] == token:
-        items = held[1]
-    else:
-        items = compute()
-        if token is None:
-            token = uuid.uuid4().hex
-            cache.set(key, token, LIFETIME_S)
-        if len(_held) >= 64:  # lists of versions gone by
-            _held.clear()
-        _held[key] = (token, items)
-    return [dataclasses.replace(i) for i in items]
+    return [dataclasses.replace(i) for i in held(key, compute, LIFETIME_S)]
 
 
 def bump_reports() -> None:
