@@ -179,6 +179,7 @@ def seed_demo_monitoring() -> int:
 
 def _seed_tasks(office) -> None:
     from newinfra.supervision.models import Feedback, ProgressReport, SupervisionOrder, TaskState, TaskStatus
+    from newinfra.supervision.overdue import bump_reports
 
     reports, states = [], []
     for task in Task.objects.live().prefetch_related("responsibilities__organization"):
@@ -228,6 +229,7 @@ def _seed_tasks(office) -> None:
     bulk_create_with_history(
         reports, ProgressReport, batch_size=500, default_user=office, default_change_reason="演示数据"
     )
+    bump_reports()  # the bulk writes send no signals
     lagging = TaskState.objects.filter(status=TaskStatus.LAGGING).select_related("task").first()
     if lagging and office:
         lead = (

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from django.core.cache import cache
 from django.db import connections
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -15,6 +14,7 @@ from django.utils.dateparse import parse_date
 from newinfra.orgs.models import Organization, OrgKind
 from newinfra.plans.models import Plan, Target, with_plan
 from newinfra.projects.models import Domain
+from newinfra.utilities.held import held
 
 from . import attainment as att
 from .attainment import STATUS_LABELS, Attainment
@@ -148,15 +148,18 @@ def attainment_rows(
     the values as they stood at that moment (an evaluation's 基准日), not as they stand now."""
     as_of = as_of or timezone.localdate()
     qs = targets if targets is not None else Target.objects.live()
-    # Without the plan's parse result and text (with_plan): the rows are cached (pickled) and every
-    # target carries its own copy of its plan — with them, 6 MB to unpickle on every page with lights.
+    # Without the plan's parse result and text (with_plan): the rows are kept per process and every
+    # target carries its own copy of its plan — with them, megabytes per process (once 6 MB to
+    # unpickle on every page with lights).
     qs = with_plan(qs).select_related("indicator", "task").order_by("plan_id", "order")
-    key = None
     if use_cache and targets is None and known_by is None:
+        # Held in the process (utilities.held), not unpickled per page; callers only read the rows.
         key = f"newinfra:attainment:{values_version()}:{as_of.isoformat()}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        return list(held(key, lambda: _attainment_rows(qs, as_of, known_by)))
+    return _attainment_rows(qs, as_of, known_by)
+
+
+def _attainment_rows(qs, as_of: dt.date, known_by) -> list[TargetRow]:
     qs = _shared(list(qs), "plan")
     ids = {t.indicator_id for t in qs}
     profiles = {
@@ -189,8 +192,6 @@ def attainment_rows(
                 t, profile, assess_target(t, points_now, as_of, profile, bool(overdue)), points_now, overdue
             )
         )
-    if key:
-        cache.set(key, rows, 300)
     return rows
 
 

@@ -424,7 +424,8 @@ class DataVersion(models.Model):
     """Counters raised by every change that cached figures depend on; cached figures carry them.
 
     ``library``: projects, their districts, plans and flags (statistics); ``values``: indicator
-    values (attainment). Shared by every process, unlike the per-process cache itself.
+    values (attainment); ``reports``: task progress, task states and organisations (the overdue
+    lists of ``supervision.overdue``). Shared by every process, unlike the per-process cache itself.
     """
 
     name = models.CharField(max_length=20, unique=True)

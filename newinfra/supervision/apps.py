@@ -15,3 +15,7 @@ class SupervisionConfig(AppConfig):
             notify(organization, title, body, link, kind=Notice.Kind.ASSIGNMENT, key=key)
 
         unit_notice.connect(tell, weak=False, dispatch_uid="supervision-unit-notice")
+
+        from .overdue import connect_signals
+
+        connect_signals()

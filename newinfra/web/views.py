@@ -61,12 +61,23 @@ def home(request):
 
 
 def _light_tiles() -> dict:
-    """Targets by light today (cached until a value, target or setting changes)."""
-    from newinfra.indicators.queries import attainment_rows
+    """Targets by light today, cached until a value, target or setting changes: the counts under
+    the key of the attainment list they are counted from (unpickling that list took 5–10 ms)."""
+    from django.core.cache import cache
+    from django.utils import timezone
 
-    rows = attainment_rows()
-    lights = {s: sum(1 for r in rows if r.attainment.status == s) for s in ("green", "amber", "red", "grey")}
-    return {"lights": lights, "lights_total": len(rows)}
+    from newinfra.indicators.queries import attainment_rows, values_version
+
+    key = f"newinfra:light-tiles:{values_version()}:{timezone.localdate().isoformat()}"
+    tiles = cache.get(key)
+    if tiles is None:
+        rows = attainment_rows()
+        lights = {
+            s: sum(1 for r in rows if r.attainment.status == s) for s in ("green", "amber", "red", "grey")
+        }
+        tiles = {"lights": lights, "lights_total": len(rows)}
+        cache.set(key, tiles, 300)
+    return tiles
 
 
 def _project_tiles(user) -> dict:

@@ -183,3 +183,77 @@ def test_queries_for_overdue_items_do_not_grow_with_the_library(django_assert_nu
     with django_assert_num_queries(len(before.captured_queries)):
         items = overdue.overdue_items(today)
     assert len(items) >= 4
+
+
+def _report_progress(task):
+    from newinfra.projects.tests.helpers import user
+    from newinfra.supervision.models import ProgressReport, TaskStatus
+
+    quarter = overdue._quarter_due(timezone.localdate(), soon=False)
+    ProgressReport.objects.create(
+        task=task,
+        organization=org("市工业和信息化局"),
+        period=quarter,
+        status=TaskStatus.IN_PROGRESS,
+        text="按计划推进。",
+        posted_by=user("gongxin"),
+    )
+
+
+def _close(task):
+    from newinfra.supervision import services
+    from newinfra.supervision.models import TaskStatus
+
+    state = services.state_of(task)
+    state.status = TaskStatus.CLOSED
+    state.save()
+
+
+def _drop_responsibility(task):
+    r = task.responsibilities.get()
+    r.is_active = False
+    r.save()
+
+
+def _rename_unit(task):
+    unit = org("市工业和信息化局")
+    unit.name = "市工业和信息化局（更名）"
+    unit.save()
+
+
+def _finish_project(project):
+    project.stage = Stage.COMPLETED
+    project.save()
+
+
+# A change made through the records' own saves → what the next (cached) list must show.
+CHANGES = [
+    ("task", _report_progress, lambda item, items: item.key not in {i.key for i in items}),
+    ("task", _close, lambda item, items: item.key not in {i.key for i in items}),
+    ("task", _drop_responsibility, lambda item, items: item.key not in {i.key for i in items}),
+    (
+        "task",
+        _rename_unit,
+        lambda item, items: (
+            {i.organization.name for i in items if i.key == item.key} == {"市工业和信息化局（更名）"}
+        ),
+    ),
+    ("dispatch", _finish_project, lambda item, items: item.key not in {i.key for i in items}),
+]
+
+
+@pytest.mark.parametrize(("kind", "change", "shows"), CHANGES)
+def test_the_cached_overdue_list_follows_every_change_it_depends_on(kind, change, shows):
+    today = timezone.localdate()
+    if kind == "task":
+        subject = live_task()
+        item = next(i for i in overdue.overdue_items(today) if i.task == subject)
+    else:
+        subject = construction_project(_months_ago(3))
+        item = next(i for i in overdue.overdue_items(today) if i.project == subject)
+    unit_items = overdue.overdue_items(today, item.organization)
+    assert item.key in {i.key for i in unit_items}
+    assert overdue.overdue_items(today)[0].key == overdue.overdue_items(today)[0].key  # cached, same answer
+    change(subject)
+    assert shows(item, overdue.overdue_items(today))
+    assert shows(item, overdue.overdue_items(today, item.organization))

@@ -202,6 +202,12 @@ def multiply_demo(times: int = 9) -> None:
             batch_size=500,
         )
     Project.objects.filter(is_demo=True, status=Status.ADMITTED, stage="").update(stage=Stage.RESERVE)
+    # The platform's own bulk writes (imports, the dispatch) raise the data versions cached lists
+    # are keyed on; these copies do too, so that the counts compare the lists computed afresh.
+    from newinfra.projects.stats_cache import bump
+
+    for name in ("library", "values", "reports"):
+        bump(name)
 
 
 def test_to_dos_cost_the_same_number_of_queries_with_ten_times_the_data():
