@@ -159,7 +159,9 @@ def test_the_office_presses_a_unit_in_one_click_and_the_unit_answers_from_its_ho
     answered = todo_count(page, "answered_orders")
     page.goto(page.base + "/supervision/")
     group = page.locator(".unit-group", has_text="市工业和信息化局").first
-    n = int(re.search(r"批量督办（(\d+)项）", group.locator("button").inner_text()).group(1))
+    n = int(
+        re.search(r"批量督办（(\d+)项）", group.locator("button", has_text="批量督办").inner_text()).group(1)
+    )
     group.locator("button", has_text="批量督办").click()
     confirm(page, "逾期事项")
     assert f"发出{n}项督办" in page.locator(".messages").inner_text()
