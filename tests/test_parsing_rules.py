@@ -352,7 +352,10 @@ def test_indicator_table_rows_are_targets():
 @pytest.mark.parametrize(
     ("content", "units"),
     [
-        ("配合单位：市住建局等市级有关部门，宁波海关，宁波市税务局", ["市住建局", "宁波海关", "宁波市税务局"]),
+        (
+            "配合单位：市住建局等市级有关部门，宁波海关，宁波市税务局",
+            ["市住建局", "宁波海关", "宁波市税务局"],
+        ),
         # a customs office is a central body named by its place: no 市 goes before it
         ("责任单位：市商务局、黄埔海关、市口岸办", ["市商务局", "黄埔海关", "市口岸办"]),
     ],
