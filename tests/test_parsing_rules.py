@@ -373,3 +373,16 @@ def test_an_image_file_name_left_by_a_page_is_not_an_item(image):
     plan = parse_text(text).to_dict()
     assert [(t["number"], t["lead_units"]) for t in plan["tasks"]] == [("1", ["市发改委"])]
     assert [t["value"] for t in plan["targets"]] == [5.5]
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("工业增加值占GDP比重提高到33%左右。", "工业增加值占GDP比重"),
+        ("规上工业企业数量力争增加到3000户。", "规上工业企业数量"),
+        ("制造业增加值占全市生产总值的比重稳定在30%以上。", "制造业增加值占全市生产总值的比重"),
+        ("确保满足3万辆(标车)电动汽车充电服务需求。", "电动汽车充电服务需求"),
+    ],
+)
+def test_an_indicator_is_named_without_the_verb_or_remark_around_its_figure(text, indicator):
+    assert [t["indicator"] for t in targets(text)] == [indicator]
