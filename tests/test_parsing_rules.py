@@ -344,3 +344,45 @@ def test_indicator_table_rows_are_targets():
         ("数据中心PUE", 1.3, "", "<", 2025),
         ("千兆光网覆盖率", 95, "%", ">=", 2025),
     ]
+
+
+# ---- round 5 (tests/data/unseen/round5, docs/parsing.md) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "units"),
+    [
+        (
+            "配合单位：市住建局等市级有关部门，宁波海关，宁波市税务局",
+            ["市住建局", "宁波海关", "宁波市税务局"],
+        ),
+        # a customs office is a central body named by its place: no 市 goes before it
+        ("责任单位：市商务局、黄埔海关、市口岸办", ["市商务局", "黄埔海关", "市口岸办"]),
+    ],
+)
+def test_customs_offices_are_units(content, units):
+    assert parse_unit_list(content) == ([], units)
+
+
+@pytest.mark.parametrize("image", ["640.webp.jpg", "banner_01.PNG", "1.png"])
+def test_an_image_file_name_left_by_a_page_is_not_an_item(image):
+    text = (
+        f"某市2025年重点工作任务分解清单\n{image}\n2025年是收官之年。\n一、市长牵头重点工作\n"
+        "1.地区生产总值增长5.5%以上。\n牵头单位：市发改委\n"
+    )
+    plan = parse_text(text).to_dict()
+    assert [(t["number"], t["lead_units"]) for t in plan["tasks"]] == [("1", ["市发改委"])]
+    assert [t["value"] for t in plan["targets"]] == [5.5]
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("工业增加值占GDP比重提高到33%左右。", "工业增加值占GDP比重"),
+        ("规上工业企业数量力争增加到3000户。", "规上工业企业数量"),
+        ("制造业增加值占全市生产总值的比重稳定在30%以上。", "制造业增加值占全市生产总值的比重"),
+        ("确保满足3万辆(标车)电动汽车充电服务需求。", "电动汽车充电服务需求"),
+    ],
+)
+def test_an_indicator_is_named_without_the_verb_or_remark_around_its_figure(text, indicator):
+    assert [t["indicator"] for t in targets(text)] == [indicator]

@@ -172,15 +172,17 @@ _DEBRIS = re.compile(
     r"浏览次数|瀏覽次數|字号|字體|字体|打印本页|关闭窗口|關閉窗口|分享到|【打印】|【关闭】|扫一扫|"
     r"公开方式|公開方式|索引号|索引號|主题分类|主題分類|文\s*号|成文日期|发布机构|發佈機構)"
 )
+# An image left by the page as its file name: 640.webp.jpg, banner_01.png.
+_IMAGE_FILE = re.compile(r"^[\w\-.]+\.(?:jpe?g|png|gif|webp|bmp|svg)$", re.IGNORECASE)
 _DEBRIS_TAIL = re.compile(r"\s*(关注|關注|分享|打印|收藏)\s*$")
 
 
 def is_debris(line: str) -> bool:
-    """True for a breadcrumb, a publication stamp or a share/print button line."""
+    """True for a breadcrumb, a publication stamp, a share/print button or an image file name line."""
     s = line.strip()
     if not s:
         return False
-    if _DEBRIS.match(s):
+    if _DEBRIS.match(s) or _IMAGE_FILE.match(s):
         return True
     return s in {"关注", "關注", "打印", "关闭", "分享", "收藏", "【打印】", "【关闭】", "TOP", "返回顶部"}
 

@@ -130,6 +130,20 @@ VERB_WORDS = [
     "降至",
     "降到",
     "控制在",
+    "稳定在",
+    "保持在",
+    "提高到",
+    "提高至",
+    "提升到",
+    "提升至",
+    "增加到",
+    "增加至",
+    "增长到",
+    "增长至",
+    "扩大到",
+    "扩大至",
+    "下降到",
+    "下降至",
     "大于",
     "小于",
     "低于",
@@ -143,6 +157,7 @@ NEW_AS_NOUN = re.compile(r"新(型|能源|一代|兴|基建|材料)")
 BARE_RATIO_CUE = re.compile(
     r"(低于|小于|大于|高于|超过|不低于|不超过|达到|达|约|降至|降到|降低到|降低至|下降到|下降至|提高到|提高至|提升到|提升至|控制在)$"
 )
+LEADING_REMARK = re.compile(r"^\([^()]*\)")
 MONEY_NOUN = re.compile(r"(基金|投资|资金|产值|营业收入|营收|收入|销售额|规模|融资|税收|增加值)")
 LEADING_NOISE = re.compile(
     r"^(?:到|至)?\s*(?:20\d{2}\s*年(?:底|末)?(?:前)?)?[,，]?\s*(?:全市|全省|全区|全国|我市|本市)?"
@@ -552,6 +567,7 @@ def find_targets(
             span_start, span_end = _trim(w, span_start, span_end)
             ind = mainland(source(*indicator_src), script).strip("的,，、 ")
             ind = COUNTER_START.sub("", ind)
+            ind = LEADING_REMARK.sub("", ind)  # 3万辆(标车)电动汽车充电服务需求: a note on the measure
             # The deadline: the nearest one before the number in the sentence, else one after it.
             before_years = [y for off, y in years if off < men.start]
             after_years = [y for off, y in years if men.start < off < c_end]  # same clause

@@ -38,7 +38,7 @@ ROLE_TAIL = re.compile(
 # Endings of the names of bodies; used to tell a unit list from other parentheses.
 ORG_END = re.compile(
     r"(局|委|办|厅|政府|院|会|部|中心|公司|集团|社|署|所|队|站|行|处|室|馆|台|团|组|司|校|部门|单位|"
-    r"机构|企业|银行|协会|联盟|基地|管委会|总社|科协|政协|作协|侨联|文联|妇联|工商联|残联|社科联|专班)$"
+    r"机构|企业|银行|协会|联盟|基地|管委会|总社|科协|政协|作协|侨联|文联|妇联|工商联|残联|社科联|专班|海关)$"
 )
 # A district or county named as a unit: 越秀区, 番禺区, 从化县 (not 园区, 城区, 社区 …).
 DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,3}(区|县)$")
@@ -187,6 +187,7 @@ def _has_own_prefix(name: str) -> bool:
         bool(OWN_PREFIX.match(name))
         or name.startswith(tuple(PLACE_NAMES))
         or bool(ENTERPRISE_END.search(name))
+        or name.endswith("海关")  # a customs office is a central body named by its place: 黄埔海关
     )
 
 
