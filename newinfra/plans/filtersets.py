@@ -4,6 +4,7 @@ from django.db.models import Q
 from newinfra.orgs.models import Organization
 from newinfra.utilities import bounds
 from newinfra.utilities.script import to_simplified
+from newinfra.utilities.text_search import contains_q
 
 from .models import Target, Task
 
@@ -84,7 +85,7 @@ class TaskFilterSet(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         value = to_simplified(value)
-        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value) | Q(number=value))
+        return queryset.filter(contains_q(value, "title", "text") | Q(number=value))
 
 
 @bounds.bounded_filterset

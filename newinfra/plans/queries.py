@@ -21,6 +21,21 @@ def units_with_live_tasks():
     )
 
 
+def responsibilities_of_tasks():
+    """Responsibilities to prefetch for tasks, with their organisations, in each task's order.
+
+    The model's ordering (``task``, ``order``) sorts by the task's own ordering, which joins every
+    task and its plan (at 6,000 tasks PostgreSQL read the whole task table for a page's 200 rows);
+    within one task ``order`` alone is the same order."""
+    return Responsibility.objects.select_related("organization").order_by("task_id", "order", "pk")
+
+
+def targets_of_tasks():
+    """Targets to prefetch for tasks, in each task's order (a task's targets share its plan, the
+    first key of the model's ordering, which would join the plan)."""
+    return Target.objects.order_by("task_id", "order", "pk")
+
+
 def tasks_with_units(user=None):
     """Tasks with their active units and targets prefetched (one query each): live ones, or every
     one ``user`` may see."""
@@ -31,9 +46,9 @@ def tasks_with_units(user=None):
         .prefetch_related(
             Prefetch(
                 "responsibilities",
-                queryset=Responsibility.objects.filter(is_active=True).select_related("organization"),
+                queryset=responsibilities_of_tasks().filter(is_active=True),
                 to_attr="active_responsibilities",
             ),
-            Prefetch("targets", queryset=Target.objects.filter(is_active=True), to_attr="active_targets"),
+            Prefetch("targets", queryset=targets_of_tasks().filter(is_active=True), to_attr="active_targets"),
         )
     )
