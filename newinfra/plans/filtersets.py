@@ -19,6 +19,13 @@ def organization_for(value: str) -> Organization | None:
     return Organization.objects.resolve(to_simplified(value))
 
 
+def _tasks_where(q: Q):
+    """The keys of the tasks a condition on their responsibilities holds for, as a subquery: a
+    task with two matching units is one row, without a DISTINCT over every column of the page
+    (and of its count)."""
+    return Task.objects.filter(q).values("pk")
+
+
 @bounds.bounded_filterset
 class TaskFilterSet(django_filters.FilterSet):
     plan = bounds.id_filter(field_name="plan_id")
@@ -74,14 +81,16 @@ class TaskFilterSet(django_filters.FilterSet):
         role = self.data.get("role")
         collective = self.collective_included
         lead = (role == "lead") if role in ("lead", "co") else None
-        return queryset.filter(responsible_q(org, collective, lead)).distinct()
+        return queryset.filter(pk__in=_tasks_where(responsible_q(org, collective, lead)))
 
     def filter_role(self, queryset, name, value):
         if self.data.get("unit"):
             return queryset  # applied together with the unit
         return queryset.filter(
-            responsibilities__is_lead=value == "lead", responsibilities__is_active=True
-        ).distinct()
+            pk__in=_tasks_where(
+                Q(responsibilities__is_lead=value == "lead", responsibilities__is_active=True)
+            )
+        )
 
     def filter_text(self, queryset, name, value):
         value = to_simplified(value)

@@ -5,7 +5,7 @@ Which tasks count is decided by the plan's status in one place (``Task.objects.l
 dashboards, supervision, evaluation) read live tasks only; a plan's own pages and the API read what
 the user may see, so that the office sees a draft it proofreads."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from newinfra.orgs.models import Organization
 
@@ -13,11 +13,12 @@ from .models import Responsibility, Target, Task, with_plan
 
 
 def units_with_live_tasks():
-    """Active organisations with a responsibility in force. A semi-join (``pk IN``), not a DISTINCT
-    over organisations × responsibilities: at 6,000 tasks the DISTINCT took 150 ms on PostgreSQL,
-    most of the ledger page."""
-    return Organization.objects.filter(
-        is_active=True, pk__in=Responsibility.objects.live().values("organization_id")
+    """Active organisations with a responsibility in force. A semi-join, not a DISTINCT over
+    organisations × responsibilities: at 6,000 tasks the DISTINCT took 150 ms on PostgreSQL, most
+    of the ledger page. ``EXISTS`` (one responsibility per organisation, by its index) rather
+    than ``pk IN``, for which SQLite read all 24,000 live responsibilities first (13 ms)."""
+    return Organization.objects.filter(is_active=True).filter(
+        Exists(Responsibility.objects.live().filter(organization_id=OuterRef("pk")))
     )
 
 

@@ -59,3 +59,68 @@ def test_contains_q_finds_what_icontains_finds(word):
         == expected
     )
     assert expected or word == "无此词"
+
+
+@pytest.mark.parametrize("names", [[], ["市工业和信息化局"], ['a"b', "<x>", "R&D 中心", "'单'"]])
+def test_datalist_options_are_the_template_loop(names):
+    from django.template import engines
+
+    loop = engines["django"].from_string('{% for n in names %}<option value="{{ n }}">{% endfor %}')
+    ours = engines["django"].from_string("{% load task_rows %}{{ names|datalist_options }}")
+    assert ours.render({"names": names}) == loop.render({"names": names})
+
+
+def test_leads_and_partners_split_in_order():
+    from types import SimpleNamespace as R
+
+    from newinfra.plans.templatetags.task_rows import leads, partners
+
+    rows = [R(n=1, is_lead=False), R(n=2, is_lead=True), R(n=3, is_lead=False), R(n=4, is_lead=True)]
+    assert [r.n for r in leads(rows)] == [2, 4]
+    assert [r.n for r in partners(rows)] == [1, 3]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["plan", "-plan", "title", "-title", "number", "-deadline", "deadline"])
+def test_keys_first_pages_are_the_pages(sort, rf):
+    """Every page of every sort holds the rows, in the order, that slicing the whole rows gives."""
+    import datetime as dt
+
+    from django.core.paginator import Paginator
+
+    from newinfra.plans.queries import tasks_with_units
+    from newinfra.plans.views import LEDGER_SORTS
+    from newinfra.utilities.tables import KeysFirstPaginator, sort_and_page
+
+    plans = [Plan.objects.create(key=f"p{i}", title=t, status="published") for i, t in enumerate("乙甲乙")]
+    for i in range(11):
+        Task.objects.create(
+            plan=plans[i % 3],
+            number=str(i % 4),
+            title=["建设", "推进", "完善"][i % 3],
+            text="内容",
+            order=i % 5,
+            deadline_date=dt.date(2025, 1 + i % 2, 1) if i % 3 else None,
+        )
+    qs = tasks_with_units().filter(plan__in=plans).order_by("plan_id", "order")
+    page, _ = sort_and_page(
+        rf.get("/", {"sort": sort}), qs, LEDGER_SORTS, "plan", per_page=4, keys_first=True
+    )
+    ordered = page.paginator.object_list
+    assert isinstance(page.paginator, KeysFirstPaginator)
+    plain, keyed = Paginator(ordered, 4), KeysFirstPaginator(ordered, 4)
+    assert keyed.num_pages == plain.num_pages == 3
+    for n in range(1, 4):
+        assert [t.pk for t in keyed.page(n)] == [t.pk for t in plain.page(n)]
+        assert all(hasattr(t, "active_responsibilities") for t in keyed.page(n))
+
+
+@pytest.mark.django_db
+def test_keys_first_leaves_a_distinct_queryset_to_slicing():
+    from newinfra.utilities.tables import KeysFirstPaginator
+
+    plan = Plan.objects.create(key="p", title="规划", status="published")
+    for i in range(5):
+        Task.objects.create(plan=plan, number=str(i), title="任务", text="", order=i)
+    qs = Task.objects.filter(plan=plan).distinct().order_by("-order", "pk")
+    assert [t.order for t in KeysFirstPaginator(qs, 2).page(2)] == [2, 1]
