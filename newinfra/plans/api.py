@@ -13,6 +13,7 @@ from newinfra.utilities import versions
 from .compare import indicators_with_targets
 from .filtersets import TargetFilterSet, TaskFilterSet
 from .models import Indicator, Plan, Responsibility, Section, Target, Task, with_plan
+from .queries import responsibilities_of_tasks
 from .workflow_api import PlanWorkflowMixin, TaskCorrectionMixin
 
 
@@ -210,9 +211,7 @@ class TaskViewSet(versions.VersionedUpdateMixin, TaskCorrectionMixin, viewsets.M
         return (
             with_plan(Task.objects.visible_to(self.request.user))
             .select_related("section")
-            .prefetch_related(
-                Prefetch("responsibilities", queryset=Responsibility.objects.select_related("organization"))
-            )
+            .prefetch_related(Prefetch("responsibilities", queryset=responsibilities_of_tasks()))
             .order_by("plan_id", "order")
         )
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 from newinfra.orgs.models import Organization
 from newinfra.utilities import bounds
 from newinfra.utilities.script import to_simplified
+from newinfra.utilities.text_search import contains_q
 
 from .models import Target, Task
 
@@ -16,6 +17,13 @@ def organization_for(value: str) -> Organization | None:
         except bounds.OutOfBounds:
             return None
     return Organization.objects.resolve(to_simplified(value))
+
+
+def _tasks_where(q: Q):
+    """The keys of the tasks a condition on their responsibilities holds for, as a subquery: a
+    task with two matching units is one row, without a DISTINCT over every column of the page
+    (and of its count)."""
+    return Task.objects.filter(q).values("pk")
 
 
 @bounds.bounded_filterset
@@ -73,18 +81,20 @@ class TaskFilterSet(django_filters.FilterSet):
         role = self.data.get("role")
         collective = self.collective_included
         lead = (role == "lead") if role in ("lead", "co") else None
-        return queryset.filter(responsible_q(org, collective, lead)).distinct()
+        return queryset.filter(pk__in=_tasks_where(responsible_q(org, collective, lead)))
 
     def filter_role(self, queryset, name, value):
         if self.data.get("unit"):
             return queryset  # applied together with the unit
         return queryset.filter(
-            responsibilities__is_lead=value == "lead", responsibilities__is_active=True
-        ).distinct()
+            pk__in=_tasks_where(
+                Q(responsibilities__is_lead=value == "lead", responsibilities__is_active=True)
+            )
+        )
 
     def filter_text(self, queryset, name, value):
         value = to_simplified(value)
-        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value) | Q(number=value))
+        return queryset.filter(contains_q(value, "title", "text") | Q(number=value))
 
 
 @bounds.bounded_filterset

@@ -133,7 +133,9 @@ def ledger(request):
             made_by=m.organization.name if m else "",
             plan=plan,
         )
-    page, sort = sort_and_page(request, qs.order_by("plan_id", "order"), LEDGER_SORTS, "plan")
+    page, sort = sort_and_page(
+        request, qs.order_by("plan_id", "order"), LEDGER_SORTS, "plan", keys_first=True
+    )
     page.object_list = sheet.annotate(page.object_list, timezone.localdate())
     if unit_org is not None:
         _mark_collective(page.object_list, unit_org)
@@ -145,7 +147,7 @@ def ledger(request):
             "page": page,
             "sort": sort,
             "filters": request.GET,
-            "plans": Plan.objects.live().defer(*PLAN_TEXTS),
+            "plan_options": plan_options(Plan.objects.live(), 26),
             "sections": sections,
             "unit_org": unit_org,
             "include_collective": f.collective_included,
@@ -202,6 +204,17 @@ def task_progress(request, pk: int):
     return redirect("task-detail", pk=pk)
 
 
+def plan_options(plans, width: int) -> list[tuple[str, str]]:
+    """(value, label) of a plan select: the id as the form sends it back, the title cut as
+    ``truncatechars`` cuts it (read as two columns, not as plans)."""
+    from django.utils.text import Truncator
+
+    return [
+        (str(pk), title if len(title) <= width else Truncator(title).chars(width))
+        for pk, title in plans.values_list("pk", "title")
+    ]
+
+
 def _mark_collective(tasks, org) -> None:
     """Flag the tasks the unit has only as one of 各区政府 / 市直职能部门."""
     collective_ids = set(responsible_ids(org)) - {org.pk}
@@ -217,8 +230,11 @@ def my_tasks(request):
     m = membership(request.user)
     role = request.GET.get("role")
     lead = (role == "lead") if role in ("lead", "co") else None
-    qs = tasks_with_units().filter(responsible_q(m.organization, lead=lead)).distinct()
-    page, sort = sort_and_page(request, qs.order_by("plan_id", "order"), LEDGER_SORTS, "plan")
+    own = Task.objects.filter(responsible_q(m.organization, lead=lead)).values("pk")
+    qs = tasks_with_units().filter(pk__in=own)  # a subquery, not a DISTINCT over every column
+    page, sort = sort_and_page(
+        request, qs.order_by("plan_id", "order"), LEDGER_SORTS, "plan", keys_first=True
+    )
     page.object_list = sheet.annotate(page.object_list, timezone.localdate())
     _mark_collective(page.object_list, m.organization)
     return render(
@@ -282,7 +298,7 @@ def target_list(request):
             "page": page,
             "sort": sort,
             "shared": shared_indicators(),
-            "plans": Plan.objects.live().defer(*PLAN_TEXTS),
+            "plan_options": plan_options(Plan.objects.live(), 26),
             "query": query_without(request, "page", "sort"),
             "export_query": query_without(request, "page"),
         },

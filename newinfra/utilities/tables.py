@@ -11,15 +11,48 @@ from django.http import HttpResponse
 from .workbooks import append_row
 
 
-def sort_and_page(request, queryset, sortable: dict[str, str], default: str, per_page: int = 50):
-    """(page, sort key) with ?sort=key or ?sort=-key among ``sortable`` (key → ORM field)."""
+class KeysFirstPaginator(Paginator):
+    """Sorts only the primary keys (and the sort columns) of every row, then reads the whole rows
+    of the page by key, in the same query: ``WHERE pk IN (SELECT pk … ORDER BY … LIMIT 50)``.
+
+    Sorting whole rows of long text to keep 50 costs more with every row: at 6,000 tasks
+    PostgreSQL sorted 4.7 MB on disk for the ledger's last page (84 ms; 15 ms by key), and
+    SQLite took 108 ms (47 ms). The order must be total (``sort_and_page`` ends it with the
+    key), so that the rows read come back in the order their keys were chosen in. Falls back
+    to ordinary slicing for a DISTINCT queryset (its keys would carry the sort columns)."""
+
+    def page(self, number):
+        from django.db import connections
+
+        qs = self.object_list
+        if (
+            not hasattr(qs, "query")
+            or qs.query.distinct
+            or qs.query.combinator
+            or not connections[qs.db].features.allow_sliced_subqueries_with_in
+        ):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(qs.filter(pk__in=qs.values("pk")[bottom:top]), number, self)
+
+
+def sort_and_page(
+    request, queryset, sortable: dict[str, str], default: str, per_page: int = 50, keys_first: bool = False
+):
+    """(page, sort key) with ?sort=key or ?sort=-key among ``sortable`` (key → ORM field);
+    ``keys_first`` for rows with long text (see ``KeysFirstPaginator``)."""
     sort = request.GET.get("sort", default)
     if not sortable.get(sort.lstrip("-")):
         sort = default  # an unknown key sorts as the page does by default, never unordered
     field = sortable.get(sort.lstrip("-"))
     if field:
         queryset = queryset.order_by(("-" if sort.startswith("-") else "") + field, "pk")
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    paginator = (KeysFirstPaginator if keys_first else Paginator)(queryset, per_page)
+    page = paginator.get_page(request.GET.get("page"))
     return page, sort
 
 

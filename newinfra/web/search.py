@@ -17,6 +17,7 @@ from newinfra.orgs.models import Organization
 from newinfra.orgs.permissions import may_open
 from newinfra.plans.models import PLAN_TEXTS, Indicator, Plan, Task, with_plan
 from newinfra.projects.permissions import visible_projects
+from newinfra.utilities.text_search import contains_q
 
 PER_KIND = 20
 MAX_QUERY = 100
@@ -40,7 +41,7 @@ class Group:
 
 def _tasks(user, q):
     qs = with_plan(Task.objects.filter(is_active=True, plan__is_active=True))
-    qs = qs.filter(Q(title__icontains=q) | Q(text__icontains=q) | Q(number=q)).order_by("plan_id", "order")
+    qs = qs.filter(contains_q(q, "title", "text") | Q(number=q)).order_by("plan_id", "order")
     hits = [
         Hit(f"{t.number}. {t.title}", reverse("task-detail", args=[t.pk]), t.plan.title)
         for t in qs[:PER_KIND]
