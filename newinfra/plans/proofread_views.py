@@ -300,15 +300,6 @@ def new_alias(request, plan):
     return f"已把“{alias.name}”设为“{target.name}”的别名。", request.POST.get("back", "")
 
 
-def _year(value: str, label: str) -> int | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not (value.isdigit() and len(value) == 4):
-        raise services.PlanError(f"{label}请填写四位年份，如 2025。")
-    return int(value)
-
-
 def edit_plan(request, plan):
     p = request.POST
     plan = services.edit_plan(
@@ -316,8 +307,8 @@ def edit_plan(request, plan):
         request.user,
         _reason(request),
         title=p.get("title", ""),
-        period_start=_year(p.get("period_start", ""), "起始年"),
-        period_end=_year(p.get("period_end", ""), "截止年"),
+        period_start=p.get("period_start", ""),
+        period_end=p.get("period_end", ""),
     )
     return f"已保存规划“{plan.title}”。", ""
 

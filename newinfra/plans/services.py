@@ -293,6 +293,17 @@ def _require_reason(plan: Plan, reason: str | None) -> str:
 
 
 PLAN_FIELDS = ("title", "period_start", "period_end")
+PERIOD_LABELS = {"period_start": "起始年", "period_end": "截止年"}
+
+
+def _plan_year(value, label: str) -> int | None:
+    """A plan's first or last year as typed on the page or sent by the API: four digits or nothing."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return None
+    if not (text.isdigit() and len(text) == 4):
+        raise PlanError(f"{label}请填写四位年份，如 2025。")
+    return int(text)
 
 
 @transaction.atomic
@@ -306,9 +317,9 @@ def edit_plan(plan: Plan, user=None, reason: str | None = None, **changes) -> Pl
         if not title:
             raise PlanError("规划名称不能为空。")
         plan.title = title[:200]
-    for k in ("period_start", "period_end"):
+    for k, label in PERIOD_LABELS.items():
         if k in changes:
-            setattr(plan, k, changes[k] or None)
+            setattr(plan, k, _plan_year(changes[k], label))
     if plan.period_start and plan.period_end and plan.period_start > plan.period_end:
         raise PlanError("规划起始年不能晚于截止年。")
     if {k: getattr(plan, k) for k in PLAN_FIELDS} == before:

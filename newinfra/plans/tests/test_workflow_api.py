@@ -182,6 +182,8 @@ def test_a_published_plans_title_changes_only_with_a_reason_and_history_keeps_bo
         f"/api/plans/{pid}/", {"period_start": 2030, "period_end": 2025, "reason": "x"}, format="json"
     )
     assert r.status_code == 400 and "起始年" in r.json()["detail"]
+    r = office.patch(f"/api/plans/{pid}/", {"period_end": 25, "reason": "x"}, format="json")
+    assert r.status_code == 400 and "四位年份" in r.json()["detail"]  # the page's rule, in the service
     r = office.patch(f"/api/plans/{pid}/", {"title": " ", "reason": "x"}, format="json")
     assert r.status_code == 400
     r = office.patch(f"/api/plans/{pid}/", {"title": "发布后改名", "reason": "按印发稿更正"}, format="json")
