@@ -258,19 +258,14 @@ VERSIONS = ("values", "library", "reports")
 LIFETIME_S = 300
 
 
-def _versions() -> str:
-    from newinfra.projects.models import DataVersion
-
-    found = dict(DataVersion.objects.filter(name__in=VERSIONS).values_list("name", "n"))
-    return ".".join(str(found.get(name, 0)) for name in VERSIONS)
-
-
 def _cached(what: str, as_of: dt.date, compute, *args) -> list[OverdueItem]:
     """``compute()``, reused for the same day and arguments while the data it reads is unchanged
     (held in the process, ``utilities.held``: the city's list took 6 ms to unpickle). Each call gets
     its own copies of the items (``open_order`` is set on them), sharing the read-only records they
     point to."""
-    key = f"newinfra:overdue:{what}:{as_of.isoformat()}:{':'.join(map(str, args))}:{_versions()}"
+    from newinfra.projects.stats_cache import current_versions
+
+    key = f"newinfra:overdue:{what}:{as_of.isoformat()}:{':'.join(map(str, args))}:{current_versions(*VERSIONS)}"
     return [dataclasses.replace(i) for i in held(key, compute, LIFETIME_S)]
 
 
