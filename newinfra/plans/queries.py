@@ -53,3 +53,13 @@ def tasks_with_units(user=None):
             Prefetch("targets", queryset=targets_of_tasks().filter(is_active=True), to_attr="active_targets"),
         )
     )
+
+
+def tasks_of(organization, lead: bool | None = None):
+    """``tasks_with_units()`` of the tasks ``organization`` answers for (我的任务), named or through
+    各区政府 / 市直职能部门; only those it leads (``lead=True``) or supports (``False``). A subquery,
+    not a DISTINCT over every column of the joined rows."""
+    from newinfra.orgs.permissions import responsible_q
+
+    own = Task.objects.filter(responsible_q(organization, lead=lead)).values("pk")
+    return tasks_with_units().filter(pk__in=own)

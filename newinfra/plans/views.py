@@ -14,7 +14,6 @@ from newinfra.orgs.permissions import (
     member_required,
     membership,
     responsible_ids,
-    responsible_q,
 )
 from newinfra.supervision import sheet
 from newinfra.utilities import bounds, history, versions
@@ -32,7 +31,7 @@ from .models import (
     Task,
     with_plan,
 )
-from .queries import tasks_with_units, units_with_live_tasks
+from .queries import tasks_of, tasks_with_units, units_with_live_tasks
 
 
 @member_required
@@ -230,10 +229,12 @@ def my_tasks(request):
     m = membership(request.user)
     role = request.GET.get("role")
     lead = (role == "lead") if role in ("lead", "co") else None
-    own = Task.objects.filter(responsible_q(m.organization, lead=lead)).values("pk")
-    qs = tasks_with_units().filter(pk__in=own)  # a subquery, not a DISTINCT over every column
     page, sort = sort_and_page(
-        request, qs.order_by("plan_id", "order"), LEDGER_SORTS, "plan", keys_first=True
+        request,
+        tasks_of(m.organization, lead=lead).order_by("plan_id", "order"),
+        LEDGER_SORTS,
+        "plan",
+        keys_first=True,
     )
     page.object_list = sheet.annotate(page.object_list, timezone.localdate())
     _mark_collective(page.object_list, m.organization)

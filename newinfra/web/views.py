@@ -5,10 +5,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from newinfra.orgs.permissions import is_office, member_required, membership, responsible_q
+from newinfra.orgs.permissions import is_office, member_required, membership
 from newinfra.plans.compare import shared_indicators
 from newinfra.plans.models import PLAN_TEXTS, Plan
-from newinfra.plans.queries import tasks_with_units, units_with_live_tasks
+from newinfra.plans.queries import tasks_of, units_with_live_tasks
 from newinfra.utilities.script import SCRIPT_SESSION_KEY, SCRIPTS
 
 
@@ -34,8 +34,6 @@ def home(request):
     if m is not None and m.role == Role.LEADER and not is_office(request.user):
         return overview(request)
     todos = todos_for(request.user)
-    # the same tasks as 我的任务: named, or through 各区政府 / 市直职能部门
-    my_tasks = tasks_with_units().filter(responsible_q(m.organization)) if m else []
     plans = (
         Plan.objects.live()
         .defer(*PLAN_TEXTS)
@@ -51,7 +49,7 @@ def home(request):
             "todos": todos,
             "todo_total": sum(t.count for t in todos),
             "plans": plans,
-            "my_task_count": my_tasks.distinct().count() if m else 0,
+            "my_task_count": tasks_of(m.organization).count() if m else 0,  # what 我的任务 lists
             "organization_count": units_with_live_tasks().count(),
             "shared": shared_indicators(),
             **_project_tiles(request.user),
