@@ -50,9 +50,7 @@ def _tasks(user, q):
 
 
 def _projects(user, q):
-    qs = (
-        visible_projects(user).filter(Q(name__icontains=q) | Q(code__icontains=q)).select_related("declarant")
-    )
+    qs = visible_projects(user).filter(contains_q(q, "name", "code")).select_related("declarant")
     qs = qs.order_by("-id")
     hits = [
         Hit(
@@ -66,16 +64,16 @@ def _projects(user, q):
 
 
 def _indicators(user, q):
-    qs = Indicator.objects.filter(name__icontains=q, targets__is_active=True, targets__plan__is_active=True)
+    qs = Indicator.objects.filter(
+        contains_q(q, "name"), targets__is_active=True, targets__plan__is_active=True
+    )
     qs = qs.distinct().order_by("name")
     hits = [Hit(i.name, reverse("indicator-detail", args=[i.pk]), i.unit) for i in qs[:PER_KIND]]
     return hits, qs.count(), ""
 
 
 def _organizations(user, q):
-    qs = Organization.objects.filter(is_active=True).filter(
-        Q(name__icontains=q) | Q(aliases__name__icontains=q)
-    )
+    qs = Organization.objects.filter(is_active=True).filter(contains_q(q, "name", "aliases__name"))
     qs = qs.distinct().order_by("kind", "name")
     hits = [
         Hit(o.name, reverse("organization-detail", args=[o.pk]), o.get_kind_display()) for o in qs[:PER_KIND]
@@ -84,7 +82,7 @@ def _organizations(user, q):
 
 
 def _plans(user, q):
-    qs = Plan.objects.filter(is_active=True, title__icontains=q).defer(*PLAN_TEXTS).order_by("id")
+    qs = Plan.objects.filter(contains_q(q, "title"), is_active=True).defer(*PLAN_TEXTS).order_by("id")
     hits = [Hit(p.title, reverse("plan-detail", args=[p.pk]), p.period or "") for p in qs[:PER_KIND]]
     return hits, qs.count(), ""
 
