@@ -134,8 +134,8 @@ def _page(request, plan: Plan, error: str | None = None, posted=None, status: in
         "title": plan.title,
         "period_start": plan.period_start or "",
         "period_end": plan.period_end or "",
+        "reason": "",
     }
-    plan_form["reason"] = ""
     if posted and posted.get("action") == "edit_plan":
         plan_form = {k: posted.get(k, "") for k in plan_form}
     pending = plan.revisions.filter(status=PlanRevision.Status.DRAFT).first()
